@@ -1,0 +1,54 @@
+// bytes.h: the byte buffer and view types used across ensign, and their text encodings.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace ensign {
+
+using Bytes = std::vector<std::uint8_t>;
+using ByteView = std::span<const std::uint8_t>;
+
+// as_bytes views the characters of a string as bytes.
+inline ByteView as_bytes(std::string_view text) {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+// to_bytes copies a string's characters into a byte buffer.
+inline Bytes to_bytes(std::string_view text) {
+  auto view = as_bytes(text);
+  return {view.begin(), view.end()};
+}
+
+// as_string copies bytes into a std::string.
+inline std::string as_string(ByteView bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+// hex_encode returns lowercase hexadecimal.
+std::string hex_encode(ByteView bytes);
+
+// hex_decode accepts upper- or lowercase hex; fails with InvalidArgument on odd length or a
+// non-hex character.
+Result<Bytes> hex_decode(std::string_view text);
+
+// base64_encode returns standard base64 with padding (RFC 4648 section 4), as protobuf JSON uses.
+std::string base64_encode(ByteView bytes);
+
+// base64_decode accepts standard or URL-safe base64, with or without padding; fails with
+// InvalidArgument on anything else.
+Result<Bytes> base64_decode(std::string_view text);
+
+// base64url_encode returns unpadded base64url (RFC 4648 section 5), as JOSE uses.
+std::string base64url_encode(ByteView bytes);
+
+// constant_time_equal compares two byte strings without a data-dependent early exit; use it for
+// MACs, tags and secrets. Unequal lengths compare unequal.
+bool constant_time_equal(ByteView a, ByteView b);
+
+}  // namespace ensign

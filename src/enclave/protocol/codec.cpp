@@ -1,0 +1,473 @@
+// codec.cpp: the frame encoder and decoder. Both walk one field list per message (describe()),
+// so the two directions cannot drift apart; validate() then checks values both ways.
+#include <optional>
+#include <type_traits>
+
+#include "crypto/hash.h"
+#include "enclave/protocol/messages.h"
+
+namespace ensign::enclave::protocol {
+namespace {
+
+constexpr std::size_t kMaxPublicKeySize = 1024;
+constexpr std::size_t kMaxMeasurementSize = 64;
+constexpr std::size_t kMaxSignatureSize = 512;
+constexpr std::size_t kHeaderSize = 8;
+
+// Writer appends fields to a frame body.
+class Writer {
+ public:
+  explicit Writer(Bytes& out) : out_(out) {}
+
+  void u8(std::uint8_t value) { out_.push_back(value); }
+  void u16(std::uint16_t value) {
+    out_.push_back(static_cast<std::uint8_t>(value >> 8));
+    out_.push_back(static_cast<std::uint8_t>(value));
+  }
+  void u32(std::uint32_t value) {
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      out_.push_back(static_cast<std::uint8_t>(value >> shift));
+    }
+  }
+  void raw(ByteView bytes) { out_.insert(out_.end(), bytes.begin(), bytes.end()); }
+
+ private:
+  Bytes& out_;
+};
+
+// Reader consumes fields from a frame body, refusing to read past its end.
+class Reader {
+ public:
+  explicit Reader(ByteView in) : in_(in) {}
+
+  std::optional<std::uint8_t> u8() {
+    if (in_.size() - position_ < 1) {
+      return std::nullopt;
+    }
+    return in_[position_++];
+  }
+  std::optional<std::uint16_t> u16() {
+    if (in_.size() - position_ < 2) {
+      return std::nullopt;
+    }
+    auto value = static_cast<std::uint16_t>((in_[position_] << 8) | in_[position_ + 1]);
+    position_ += 2;
+    return value;
+  }
+  std::optional<std::uint32_t> u32() {
+    if (in_.size() - position_ < 4) {
+      return std::nullopt;
+    }
+    std::uint32_t value = 0;
+    for (int i = 0; i < 4; ++i) {
+      value = (value << 8) | in_[position_ + static_cast<std::size_t>(i)];
+    }
+    position_ += 4;
+    return value;
+  }
+  std::optional<ByteView> raw(std::size_t size) {
+    if (in_.size() - position_ < size) {
+      return std::nullopt;
+    }
+    ByteView out = in_.subspan(position_, size);
+    position_ += size;
+    return out;
+  }
+  bool at_end() const { return position_ == in_.size(); }
+
+ private:
+  ByteView in_;
+  std::size_t position_ = 0;
+};
+
+bool is_printable_ascii(std::string_view text) {
+  for (char c : text) {
+    if (c < 0x20 || c > 0x7e) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// EncodeVisitor writes each described field; the first bound violation is kept as the error.
+class EncodeVisitor {
+ public:
+  explicit EncodeVisitor(Bytes& out) : writer_(out) {}
+
+  void u32(std::uint32_t& value, const char*) { writer_.u32(value); }
+  template <typename Enum>
+  void u8_enum(Enum& value, const char*) {
+    writer_.u8(static_cast<std::uint8_t>(value));
+  }
+  void bytes(Bytes& value, std::size_t max_size, const char* name) {
+    if (value.size() > max_size) {
+      note(std::string(name) + " is " + std::to_string(value.size()) + " bytes, over the limit of " +
+           std::to_string(max_size));
+    }
+    writer_.u32(static_cast<std::uint32_t>(value.size()));
+    writer_.raw(value);
+  }
+  void text(std::string& value, std::size_t max_size, const char* name) {
+    if (value.size() > max_size) {
+      note(std::string(name) + " is over the limit of " + std::to_string(max_size) + " characters");
+    }
+    if (!is_printable_ascii(value)) {
+      note(std::string(name) + " has a non-printable character");
+    }
+    writer_.u32(static_cast<std::uint32_t>(value.size()));
+    writer_.raw(as_bytes(value));
+  }
+  const std::optional<std::string>& problem() const { return problem_; }
+
+ private:
+  void note(std::string problem) {
+    if (!problem_) {
+      problem_ = std::move(problem);
+    }
+  }
+  Writer writer_;
+  std::optional<std::string> problem_;
+};
+
+// DecodeVisitor reads each described field; after the first problem it reads nothing more.
+class DecodeVisitor {
+ public:
+  explicit DecodeVisitor(Reader& reader) : reader_(reader) {}
+
+  void u32(std::uint32_t& value, const char* name) {
+    if (problem_) {
+      return;
+    }
+    auto read = reader_.u32();
+    if (!read) {
+      return truncated(name);
+    }
+    value = *read;
+  }
+  template <typename Enum>
+  void u8_enum(Enum& value, const char* name) {
+    if (problem_) {
+      return;
+    }
+    auto read = reader_.u8();
+    if (!read) {
+      return truncated(name);
+    }
+    // The range of each enum is checked in validate().
+    value = static_cast<Enum>(*read);
+  }
+  void bytes(Bytes& value, std::size_t max_size, const char* name) {
+    if (problem_) {
+      return;
+    }
+    auto view = sized_field(max_size, name);
+    if (view) {
+      value.assign(view->begin(), view->end());
+    }
+  }
+  void text(std::string& value, std::size_t max_size, const char* name) {
+    if (problem_) {
+      return;
+    }
+    auto view = sized_field(max_size, name);
+    if (!view) {
+      return;
+    }
+    value = as_string(*view);
+    if (!is_printable_ascii(value)) {
+      problem_ = std::string(name) + " has a non-printable character";
+    }
+  }
+  const std::optional<std::string>& problem() const { return problem_; }
+
+ private:
+  std::optional<ByteView> sized_field(std::size_t max_size, const char* name) {
+    auto size = reader_.u32();
+    if (!size) {
+      truncated(name);
+      return std::nullopt;
+    }
+    if (*size > max_size) {
+      problem_ = std::string(name) + " length " + std::to_string(*size) +
+                 " is over the limit of " + std::to_string(max_size);
+      return std::nullopt;
+    }
+    auto view = reader_.raw(*size);
+    if (!view) {
+      truncated(name);
+    }
+    return view;
+  }
+  void truncated(const char* name) { problem_ = std::string("message ends inside ") + name; }
+
+  Reader& reader_;
+  std::optional<std::string> problem_;
+};
+
+// describe() lists each message's fields, in wire order, for both visitors.
+template <typename V>
+void describe(V&, HelloRequest&) {}
+
+template <typename V>
+void describe(V& v, HelloReply& m) {
+  v.text(m.platform, kMaxTextSize, "platform");
+  v.bytes(m.measurement, kMaxMeasurementSize, "measurement");
+  v.bytes(m.platform_key, kMaxPublicKeySize, "platform_key");
+  v.text(m.enclave_version, kMaxTextSize, "enclave_version");
+  v.u32(m.hardening, "hardening");
+}
+
+template <typename V>
+void describe(V& v, GenerateKeyRequest& m) {
+  v.text(m.key_id, kMaxKeyIdSize, "key_id");
+  v.u32(m.version, "version");
+  v.u8_enum(m.algorithm, "algorithm");
+}
+
+template <typename V>
+void describe(V& v, GenerateKeyReply& m) {
+  v.bytes(m.public_key, kMaxPublicKeySize, "public_key");
+  v.bytes(m.sealed_key, kMaxSealedBlobSize, "sealed_key");
+  v.bytes(m.key_attestation, kMaxEvidenceSize, "key_attestation");
+}
+
+template <typename V>
+void describe(V& v, SignRequest& m) {
+  v.text(m.key_id, kMaxKeyIdSize, "key_id");
+  v.u32(m.version, "version");
+  v.u8_enum(m.algorithm, "algorithm");
+  v.bytes(m.sealed_key, kMaxSealedBlobSize, "sealed_key");
+  v.u8_enum(m.input, "input");
+  v.bytes(m.data, kMaxSignMessageSize, "data");
+}
+
+template <typename V>
+void describe(V& v, SignReply& m) {
+  v.bytes(m.signature, kMaxSignatureSize, "signature");
+}
+
+template <typename V>
+void describe(V& v, EvidenceRequest& m) {
+  v.bytes(m.report_data, kReportDataSize, "report_data");
+}
+
+template <typename V>
+void describe(V& v, EvidenceReply& m) {
+  v.bytes(m.evidence, kMaxEvidenceSize, "evidence");
+}
+
+template <typename V>
+void describe(V& v, ErrorReply& m) {
+  v.u8_enum(m.code, "code");
+  v.text(m.message, kMaxErrorMessageSize, "message");
+}
+
+// validate() checks values beyond their sizes; the empty string means valid.
+std::string check_key_reference(const std::string& key_id, std::uint32_t version,
+                                crypto::KeyAlgorithm algorithm) {
+  if (!is_valid_key_id(key_id)) {
+    return "key_id must be 1.." + std::to_string(kMaxKeyIdSize) + " characters of [A-Za-z0-9._-]";
+  }
+  if (version == 0) {
+    return "version must be at least 1";
+  }
+  if (!crypto::key_algorithm_from_int(static_cast<unsigned>(algorithm))) {
+    return "unknown algorithm " + std::to_string(static_cast<unsigned>(algorithm));
+  }
+  return {};
+}
+
+std::string validate(const HelloRequest&) {
+  return {};
+}
+std::string validate(const HelloReply&) {
+  return {};
+}
+std::string validate(const GenerateKeyRequest& m) {
+  return check_key_reference(m.key_id, m.version, m.algorithm);
+}
+std::string validate(const GenerateKeyReply& m) {
+  if (m.public_key.empty() || m.sealed_key.empty()) {
+    return "public_key and sealed_key must not be empty";
+  }
+  return {};
+}
+std::string validate(const SignRequest& m) {
+  if (auto problem = check_key_reference(m.key_id, m.version, m.algorithm); !problem.empty()) {
+    return problem;
+  }
+  if (m.sealed_key.empty()) {
+    return "sealed_key must not be empty";
+  }
+  if (m.input == SignInput::kDigest) {
+    auto hash = crypto::signature_hash(m.algorithm);
+    if (!hash) {
+      return "ed25519 signs messages, not digests";
+    }
+    if (m.data.size() != crypto::hash_size(*hash)) {
+      return "digest must be " + std::to_string(crypto::hash_size(*hash)) + " bytes for " +
+             std::string(crypto::key_algorithm_name(m.algorithm));
+    }
+    return {};
+  }
+  if (m.input == SignInput::kMessage) {
+    return {};
+  }
+  return "unknown sign input " + std::to_string(static_cast<unsigned>(m.input));
+}
+std::string validate(const SignReply& m) {
+  return m.signature.empty() ? "signature must not be empty" : "";
+}
+std::string validate(const EvidenceRequest& m) {
+  if (m.report_data.size() != kReportDataSize) {
+    return "report_data must be exactly " + std::to_string(kReportDataSize) + " bytes";
+  }
+  return {};
+}
+std::string validate(const EvidenceReply& m) {
+  return m.evidence.empty() ? "evidence must not be empty" : "";
+}
+std::string validate(const ErrorReply& m) {
+  unsigned code = static_cast<unsigned>(m.code);
+  if (error_code_from_int(code) != m.code) {
+    return "unknown error code " + std::to_string(code);
+  }
+  return {};
+}
+
+template <typename T>
+Result<Message> decode_as(Reader& reader) {
+  T message{};
+  DecodeVisitor visitor(reader);
+  describe(visitor, message);
+  if (visitor.problem()) {
+    return fail(ErrorCode::kInvalidArgument, *visitor.problem());
+  }
+  if (!reader.at_end()) {
+    return fail(ErrorCode::kInvalidArgument, "trailing bytes after the message");
+  }
+  if (auto problem = validate(message); !problem.empty()) {
+    return fail(ErrorCode::kInvalidArgument, problem);
+  }
+  return Message(std::move(message));
+}
+
+}  // namespace
+
+MessageType message_type(const Message& message) {
+  static constexpr MessageType kTypes[] = {
+      MessageType::kHelloRequest,    MessageType::kHelloReply,    MessageType::kGenerateKeyRequest,
+      MessageType::kGenerateKeyReply, MessageType::kSignRequest,  MessageType::kSignReply,
+      MessageType::kEvidenceRequest, MessageType::kEvidenceReply, MessageType::kErrorReply,
+  };
+  static_assert(std::size(kTypes) == std::variant_size_v<Message>);
+  return kTypes[message.index()];
+}
+
+std::uint32_t peek_request_id(ByteView body) {
+  if (body.size() < kHeaderSize) {
+    return 0;
+  }
+  Reader reader(body.subspan(4));
+  return *reader.u32();
+}
+
+bool is_valid_key_id(std::string_view key_id) {
+  if (key_id.empty() || key_id.size() > kMaxKeyIdSize) {
+    return false;
+  }
+  for (char c : key_id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    if (!ok) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<Bytes> encode_frame(std::uint32_t request_id, const Message& message) {
+  Bytes frame;
+  Writer header(frame);
+  header.u32(0);  // length, filled in below
+  header.u16(kProtocolVersion);
+  header.u16(static_cast<std::uint16_t>(message_type(message)));
+  header.u32(request_id);
+  std::string problem;
+  EncodeVisitor visitor(frame);
+  std::visit(
+      [&](const auto& typed) {
+        auto copy = typed;  // describe() takes non-const references for the decoder's sake
+        describe(visitor, copy);
+        problem = validate(typed);
+      },
+      message);
+  if (visitor.problem()) {
+    return fail(ErrorCode::kInvalidArgument, *visitor.problem());
+  }
+  if (!problem.empty()) {
+    return fail(ErrorCode::kInvalidArgument, problem);
+  }
+  std::size_t body_size = frame.size() - 4;
+  if (body_size > kMaxFrameBodySize) {
+    return fail(ErrorCode::kInvalidArgument, "message is over the frame limit");
+  }
+  for (int i = 0; i < 4; ++i) {
+    frame[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(body_size >> (24 - 8 * i));
+  }
+  return frame;
+}
+
+Result<Envelope> decode_body(ByteView body) {
+  if (body.size() > kMaxFrameBodySize) {
+    return fail(ErrorCode::kInvalidArgument, "message is over the frame limit");
+  }
+  if (body.size() < kHeaderSize) {
+    return fail(ErrorCode::kInvalidArgument, "message is shorter than its header");
+  }
+  Reader reader(body);
+  std::uint16_t version = *reader.u16();
+  std::uint16_t type = *reader.u16();
+  std::uint32_t request_id = *reader.u32();
+  if (version != kProtocolVersion) {
+    return fail(ErrorCode::kInvalidArgument,
+                "protocol version " + std::to_string(version) + " is not supported (this side speaks " +
+                    std::to_string(kProtocolVersion) + ")");
+  }
+  Result<Message> message = fail(ErrorCode::kInvalidArgument, "unknown message type " + std::to_string(type));
+  switch (static_cast<MessageType>(type)) {
+    case MessageType::kHelloRequest:
+      message = decode_as<HelloRequest>(reader);
+      break;
+    case MessageType::kHelloReply:
+      message = decode_as<HelloReply>(reader);
+      break;
+    case MessageType::kGenerateKeyRequest:
+      message = decode_as<GenerateKeyRequest>(reader);
+      break;
+    case MessageType::kGenerateKeyReply:
+      message = decode_as<GenerateKeyReply>(reader);
+      break;
+    case MessageType::kSignRequest:
+      message = decode_as<SignRequest>(reader);
+      break;
+    case MessageType::kSignReply:
+      message = decode_as<SignReply>(reader);
+      break;
+    case MessageType::kEvidenceRequest:
+      message = decode_as<EvidenceRequest>(reader);
+      break;
+    case MessageType::kEvidenceReply:
+      message = decode_as<EvidenceReply>(reader);
+      break;
+    case MessageType::kErrorReply:
+      message = decode_as<ErrorReply>(reader);
+      break;
+  }
+  if (!message) {
+    return fail(message.error());
+  }
+  return Envelope{request_id, std::move(message).value()};
+}
+
+}  // namespace ensign::enclave::protocol

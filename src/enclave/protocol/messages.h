@@ -1,0 +1,152 @@
+// messages.h: every message that crosses the host/enclave boundary, its direction, its version
+// and its size bounds. This is the whole contract between ensign-enclave and its host.
+//
+// Wire format of one frame (all integers big-endian):
+//   u32 body_length                     (1 .. kMaxFrameBodySize)
+//   body: u16 protocol_version          (kProtocolVersion)
+//         u16 message_type              (MessageType)
+//         u32 request_id                (echoed in the reply; lets the host pipeline requests)
+//         fields of the message, in the order declared below:
+//           u8/u32  as is
+//           bytes   u32 length, then the bytes (length bounded per field)
+//           string  like bytes; printable ASCII only
+// A body with trailing bytes, an unknown type, a field over its bound or a value out of range is
+// rejected whole. The enclave answers a request it cannot decode with an ErrorReply (request_id 0
+// when even the header was unreadable) and keeps serving.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "core/bytes.h"
+#include "core/result.h"
+#include "crypto/keys.h"
+
+namespace ensign::enclave::protocol {
+
+inline constexpr std::uint16_t kProtocolVersion = 1;
+
+// Size bounds.
+inline constexpr std::size_t kMaxKeyIdSize = 128;
+inline constexpr std::size_t kMaxSealedBlobSize = 4096;
+inline constexpr std::size_t kMaxEvidenceSize = 16 * 1024;
+inline constexpr std::size_t kMaxErrorMessageSize = 1024;
+inline constexpr std::size_t kMaxTextSize = 256;
+// Ed25519 signs whole messages, so a Sign request may carry the message itself.
+inline constexpr std::size_t kMaxSignMessageSize = 4 * 1024 * 1024;
+inline constexpr std::size_t kMaxFrameBodySize = kMaxSignMessageSize + 16 * 1024;
+inline constexpr std::size_t kReportDataSize = 64;
+
+enum class MessageType : std::uint16_t {
+  kHelloRequest = 1,        // host -> enclave
+  kHelloReply = 2,          // enclave -> host
+  kGenerateKeyRequest = 3,  // host -> enclave
+  kGenerateKeyReply = 4,    // enclave -> host
+  kSignRequest = 5,         // host -> enclave
+  kSignReply = 6,           // enclave -> host
+  kEvidenceRequest = 7,     // host -> enclave
+  kEvidenceReply = 8,       // enclave -> host
+  kErrorReply = 100,        // enclave -> host, in answer to any request
+};
+
+// HelloRequest asks the enclave who it is. No fields.
+struct HelloRequest {};
+
+// Hardening flags reported in HelloReply.
+inline constexpr std::uint32_t kHardenedNotDumpable = 1u << 0;
+inline constexpr std::uint32_t kHardenedSeccomp = 1u << 1;
+inline constexpr std::uint32_t kHardenedSecureHeap = 1u << 2;
+inline constexpr std::uint32_t kHardenedNoNewPrivileges = 1u << 3;
+
+struct HelloReply {
+  std::string platform;        // string, <= kMaxTextSize
+  Bytes measurement;           // bytes, <= 64
+  Bytes platform_key;          // bytes, DER SPKI, <= 1024 (empty when the platform has none)
+  std::string enclave_version; // string, <= kMaxTextSize
+  std::uint32_t hardening = 0; // u32, kHardened* flags
+};
+
+// GenerateKeyRequest asks for a new key pair; the private half never leaves the enclave except
+// sealed. key_id is the key's name: 1..kMaxKeyIdSize of [A-Za-z0-9._-]; version >= 1.
+struct GenerateKeyRequest {
+  std::string key_id;
+  std::uint32_t version = 0;
+  crypto::KeyAlgorithm algorithm = crypto::KeyAlgorithm::kEcdsaP256;  // u8
+};
+
+struct GenerateKeyReply {
+  Bytes public_key;       // bytes, DER SPKI, <= 1024
+  Bytes sealed_key;       // bytes, <= kMaxSealedBlobSize
+  Bytes key_attestation;  // bytes, platform evidence over SHA-256(public_key), <= kMaxEvidenceSize
+};
+
+// What a SignRequest's data is.
+enum class SignInput : std::uint8_t {
+  kDigest = 1,   // the hash of the message (ECDSA only): 32 bytes for P-256, 48 for P-384
+  kMessage = 2,  // the message itself, <= kMaxSignMessageSize (any algorithm)
+};
+
+struct SignRequest {
+  std::string key_id;
+  std::uint32_t version = 0;
+  crypto::KeyAlgorithm algorithm = crypto::KeyAlgorithm::kEcdsaP256;  // u8
+  Bytes sealed_key;                                                   // bytes
+  SignInput input = SignInput::kDigest;                               // u8
+  Bytes data;                                                         // bytes
+};
+
+struct SignReply {
+  Bytes signature;  // bytes, <= 512
+};
+
+// EvidenceRequest asks for platform evidence over caller-chosen report data.
+struct EvidenceRequest {
+  Bytes report_data;  // bytes, exactly kReportDataSize
+};
+
+struct EvidenceReply {
+  Bytes evidence;  // bytes, <= kMaxEvidenceSize
+};
+
+struct ErrorReply {
+  ErrorCode code = ErrorCode::kInternal;  // u8
+  std::string message;                    // string, <= kMaxErrorMessageSize
+};
+
+using Message = std::variant<HelloRequest,
+                             HelloReply,
+                             GenerateKeyRequest,
+                             GenerateKeyReply,
+                             SignRequest,
+                             SignReply,
+                             EvidenceRequest,
+                             EvidenceReply,
+                             ErrorReply>;
+
+// Envelope is one decoded frame body.
+struct Envelope {
+  std::uint32_t request_id = 0;
+  Message message;
+};
+
+// message_type returns the wire type of a message.
+MessageType message_type(const Message& message);
+
+// encode_frame returns the complete frame (length prefix included) for `message`. Fails with
+// InvalidArgument when a field breaks its bound, so an oversized message is never sent.
+Result<Bytes> encode_frame(std::uint32_t request_id, const Message& message);
+
+// decode_body decodes and fully validates one frame body (without its length prefix). Fails with
+// InvalidArgument naming the first problem.
+Result<Envelope> decode_body(ByteView body);
+
+// peek_request_id returns the request id of a body whose header is readable, so a reply to an
+// undecodable request can still name it; 0 otherwise.
+std::uint32_t peek_request_id(ByteView body);
+
+// is_valid_key_id tells whether `key_id` is 1..kMaxKeyIdSize characters of [A-Za-z0-9._-].
+bool is_valid_key_id(std::string_view key_id);
+
+}  // namespace ensign::enclave::protocol

@@ -1,0 +1,105 @@
+// store.h: the host's state in one SQLite database (WAL mode): key versions (public key, sealed
+// private key, key attestation), installation metadata and the audit table. It holds no plaintext
+// secret: sealed blobs are opaque bytes to it.
+//
+// Several processes may use one database at once: every write is one IMMEDIATE transaction,
+// readers see a consistent snapshot, and a busy database is waited for (up to 10 s) rather than
+// reported as an error.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/bytes.h"
+#include "core/result.h"
+#include "crypto/keys.h"
+
+namespace ensign::host::store {
+
+// KeyVersion is one generation of a named key.
+struct KeyVersion {
+  std::string name;
+  std::uint32_t version = 0;  // 1, 2, ...
+  crypto::KeyAlgorithm algorithm = crypto::KeyAlgorithm::kEcdsaP256;
+  Bytes public_key;       // DER SPKI
+  Bytes sealed_key;       // opaque sealed blob from the enclave
+  Bytes key_attestation;  // platform evidence over SHA-256(public_key)
+  std::string platform;   // platform that generated it, e.g. "sim"
+  std::string fingerprint;  // lowercase hex SHA-256 of public_key: the key version's id
+  std::int64_t created_at = 0;  // Unix seconds
+};
+
+// KeyInfo summarises a named key.
+struct KeyInfo {
+  std::string name;
+  crypto::KeyAlgorithm algorithm = crypto::KeyAlgorithm::kEcdsaP256;
+  std::uint32_t current_version = 0;  // the newest version: the only one that signs
+  std::int64_t created_at = 0;        // when version 1 was made
+  std::int64_t updated_at = 0;        // when the newest version was made
+};
+
+// AuditEvent is one row of the append-only audit table.
+struct AuditEvent {
+  std::int64_t id = 0;          // assigned by append_audit
+  std::int64_t at = 0;          // Unix seconds; assigned by append_audit when 0
+  std::string actor;            // who: the OS user (local mode) or token id (server)
+  std::string action;           // "key.create", "key.rotate", "sign"
+  std::string key_name;
+  std::uint32_t key_version = 0;
+  std::string digest;           // hex digest of what was signed, when action is "sign"
+  std::string detail;           // free text without secrets, e.g. "dsse application/vnd.in-toto+json"
+};
+
+enum class OpenMode {
+  kCreate,    // create the database when missing, then migrate
+  kExisting,  // fail with FailedPrecondition ("run `ensign init`") when missing
+};
+
+class Store {
+ public:
+  // open opens (and with kCreate creates) the database at `path`, sets WAL mode and a busy
+  // timeout, and applies pending schema migrations in one transaction. Fails with DataLoss naming
+  // the file when it is not an ensign database or is corrupt, and with FailedPrecondition when
+  // its schema is newer than this build knows.
+  static Result<std::unique_ptr<Store>> open(const std::string& path, OpenMode mode);
+
+  virtual ~Store() = default;
+
+  // schema_version returns the applied migration count.
+  virtual Result<int> schema_version() = 0;
+
+  // set_meta / get_meta keep installation facts (platform, measurement, platform key, ...).
+  virtual Status set_meta(std::string_view name, std::string_view value) = 0;
+  virtual Result<std::optional<std::string>> get_meta(std::string_view name) = 0;
+
+  // add_key_version stores a new key version and its audit event ("key.create" for version 1,
+  // "key.rotate" otherwise) in one transaction. Version 1 fails with AlreadyExists when the name
+  // is taken; version N > 1 fails with FailedPrecondition unless N is the current version + 1,
+  // so two racing rotations cannot both win.
+  virtual Status add_key_version(const KeyVersion& version, std::string_view actor) = 0;
+
+  // list_keys returns every key, ordered by name.
+  virtual Result<std::vector<KeyInfo>> list_keys() = 0;
+
+  // get_key returns one key; NotFound when there is none by that name.
+  virtual Result<KeyInfo> get_key(std::string_view name) = 0;
+
+  // key_versions returns all versions of a key, oldest first; NotFound when the key is absent.
+  virtual Result<std::vector<KeyVersion>> key_versions(std::string_view name) = 0;
+
+  // key_version returns one version; NotFound when absent.
+  virtual Result<KeyVersion> key_version(std::string_view name, std::uint32_t version) = 0;
+
+  // append_audit appends an event and returns its id.
+  virtual Result<std::int64_t> append_audit(const AuditEvent& event) = 0;
+
+  // list_audit returns events, oldest first, optionally only those of one key, at most `limit`.
+  virtual Result<std::vector<AuditEvent>> list_audit(std::optional<std::string> key_name,
+                                                     std::size_t limit) = 0;
+};
+
+}  // namespace ensign::host::store
