@@ -101,11 +101,17 @@ std::string base64_encode(ByteView bytes) {
 }
 
 Result<Bytes> base64_decode(std::string_view text) {
+  std::size_t padding = 0;
   while (!text.empty() && text.back() == '=') {
     text.remove_suffix(1);
+    ++padding;
   }
   if (text.size() % 4 == 1) {
     return fail(ErrorCode::kInvalidArgument, "base64 string has an impossible length");
+  }
+  // Padding, when present, must complete the last group of four exactly.
+  if (padding != 0 && (padding > 2 || (text.size() + padding) % 4 != 0)) {
+    return fail(ErrorCode::kInvalidArgument, "base64 string has wrong padding");
   }
   Bytes out;
   out.reserve(text.size() * 3 / 4);

@@ -92,16 +92,22 @@ Result<SecretBytes> hkdf_sha256(ByteView ikm, ByteView salt, ByteView info, std:
   }
   char digest_name[] = "SHA256";
   // OSSL_PARAM takes non-const pointers; OpenSSL only reads through them here.
-  std::array<OSSL_PARAM, 5> params = {
-      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest_name, 0),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<std::uint8_t*>(ikm.data()),
-                                        ikm.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
-                                        const_cast<std::uint8_t*>(salt.data()), salt.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
-                                        const_cast<std::uint8_t*>(info.data()), info.size()),
-      OSSL_PARAM_construct_end(),
-  };
+  std::array<OSSL_PARAM, 5> params{};
+  std::size_t count = 0;
+  params[count++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest_name, 0);
+  params[count++] = OSSL_PARAM_construct_octet_string(
+      OSSL_KDF_PARAM_KEY, const_cast<std::uint8_t*>(ikm.data()), ikm.size());
+  // OpenSSL 3.0 refuses an empty octet string, yet RFC 5869 allows an empty salt (HKDF then uses
+  // HashLen zero bytes, as OpenSSL does for an absent salt) and an empty info: leave them out.
+  if (!salt.empty()) {
+    params[count++] = OSSL_PARAM_construct_octet_string(
+        OSSL_KDF_PARAM_SALT, const_cast<std::uint8_t*>(salt.data()), salt.size());
+  }
+  if (!info.empty()) {
+    params[count++] = OSSL_PARAM_construct_octet_string(
+        OSSL_KDF_PARAM_INFO, const_cast<std::uint8_t*>(info.data()), info.size());
+  }
+  params[count] = OSSL_PARAM_construct_end();
   SecretBytes out(length);
   if (EVP_KDF_derive(context.get(), out.data(), out.size(), params.data()) != 1) {
     return fail(openssl_error("HKDF derivation failed"));

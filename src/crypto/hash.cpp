@@ -1,6 +1,7 @@
 #include "crypto/hash.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -74,6 +75,11 @@ Result<Bytes> hash_file(HashAlgorithm algorithm, const std::string& path) {
   if (fd < 0) {
     ErrorCode code = errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kUnavailable;
     return fail(code, path + ": cannot open: " + std::strerror(errno));
+  }
+  struct stat info {};
+  if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
+    ::close(fd);
+    return fail(ErrorCode::kInvalidArgument, path + ": is a directory, not a file");
   }
   Hasher hasher(algorithm);
   std::uint8_t buffer[65536];

@@ -70,17 +70,19 @@ Result<EvpPkeyPtr> generate_private_key(KeyAlgorithm algorithm) {
 }
 
 Result<SecretBytes> private_key_to_der(const EVP_PKEY* key) {
-  int length = i2d_PrivateKey(key, nullptr);
-  if (length <= 0) {
+  // i2d_PrivateKey writes SEC1 for EC keys; PKCS#8 PrivateKeyInfo is the one format for every
+  // algorithm. The secure memory BIO wipes its buffer when it grows and when it is freed.
+  BioPtr bio(BIO_new(BIO_s_secmem()));
+  if (!bio || i2d_PKCS8PrivateKey_bio(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     return fail(openssl_error("cannot encode private key"));
   }
-  // Encode straight into secret memory so no plaintext copy is left on the ordinary heap.
-  SecretBytes der(static_cast<std::size_t>(length));
-  unsigned char* out = der.data();
-  if (i2d_PrivateKey(key, &out) != length) {
+  char* data = nullptr;
+  long length = BIO_get_mem_data(bio.get(), &data);
+  if (length <= 0 || data == nullptr) {
     return fail(openssl_error("cannot encode private key"));
   }
-  return der;
+  return SecretBytes::copy_of(
+      {reinterpret_cast<const std::uint8_t*>(data), static_cast<std::size_t>(length)});
 }
 
 Result<EvpPkeyPtr> private_key_from_der(const SecretBytes& der, KeyAlgorithm algorithm) {

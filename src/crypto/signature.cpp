@@ -19,10 +19,23 @@ Status check_digest_length(KeyAlgorithm algorithm, ByteView digest) {
   return {};
 }
 
+// check_key_algorithm refuses a key whose type is not `algorithm`, so a mislabelled key cannot
+// sign or verify under another algorithm's rules (OpenSSL would pick its own default digest).
+Status check_key_algorithm(const EVP_PKEY* key, KeyAlgorithm algorithm) {
+  ENSIGN_TRY(actual, key_algorithm_of(key));
+  if (actual != algorithm) {
+    return fail(ErrorCode::kInvalidArgument,
+                "key is " + std::string(key_algorithm_name(actual)) + ", not " +
+                    std::string(key_algorithm_name(algorithm)));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Bytes> sign_digest(EVP_PKEY* key, KeyAlgorithm algorithm, ByteView digest) {
   ENSIGN_CHECK(check_digest_length(algorithm, digest));
+  ENSIGN_CHECK(check_key_algorithm(key, algorithm));
   EvpPkeyCtxPtr context(EVP_PKEY_CTX_new(key, nullptr));
   if (!context || EVP_PKEY_sign_init(context.get()) != 1 ||
       EVP_PKEY_CTX_set_signature_md(context.get(), evp_md(*signature_hash(algorithm))) != 1) {
@@ -41,6 +54,7 @@ Result<Bytes> sign_digest(EVP_PKEY* key, KeyAlgorithm algorithm, ByteView digest
 }
 
 Result<Bytes> sign_message(EVP_PKEY* key, KeyAlgorithm algorithm, ByteView message) {
+  ENSIGN_CHECK(check_key_algorithm(key, algorithm));
   if (auto hash_algorithm = signature_hash(algorithm)) {
     return sign_digest(key, algorithm, hash(*hash_algorithm, message));
   }
@@ -63,7 +77,7 @@ Result<Bytes> sign_message(EVP_PKEY* key, KeyAlgorithm algorithm, ByteView messa
 
 bool verify_digest(EVP_PKEY* public_key, KeyAlgorithm algorithm, ByteView digest,
                    ByteView signature) {
-  if (!check_digest_length(algorithm, digest)) {
+  if (!check_digest_length(algorithm, digest) || !check_key_algorithm(public_key, algorithm)) {
     return false;
   }
   EvpPkeyCtxPtr context(EVP_PKEY_CTX_new(public_key, nullptr));
@@ -78,6 +92,9 @@ bool verify_digest(EVP_PKEY* public_key, KeyAlgorithm algorithm, ByteView digest
 
 bool verify_message(EVP_PKEY* public_key, KeyAlgorithm algorithm, ByteView message,
                     ByteView signature) {
+  if (!check_key_algorithm(public_key, algorithm)) {
+    return false;
+  }
   if (auto hash_algorithm = signature_hash(algorithm)) {
     return verify_digest(public_key, algorithm, hash(*hash_algorithm, message), signature);
   }

@@ -1,0 +1,147 @@
+// enclave_sign_bench.cpp: signatures per second through the enclave boundary (host library ->
+// ensign-enclave over the socketpair, one connection, requests pipelined), side by side in one
+// run with raw in-process OpenSSL signing the same digests. At the end it prints the ratio
+// enclave / raw OpenSSL for each algorithm.
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crypto/aead.h"
+#include "crypto/keys.h"
+#include "crypto/signature.h"
+#include "host/enclave_client.h"
+
+namespace ensign {
+namespace {
+
+namespace protocol = enclave::protocol;
+
+constexpr std::size_t kBatch = 256;   // signatures per benchmark iteration
+constexpr std::size_t kWindow = 32;   // requests in flight
+
+// EnclaveSession is one enclave on a throwaway state directory, shared by all benchmarks.
+struct EnclaveSession {
+  std::string state_dir;
+  std::unique_ptr<host::EnclaveClient> client;
+
+  EnclaveSession() {
+    char pattern[] = "/tmp/ensign-bench-XXXXXX";
+    state_dir = ::mkdtemp(pattern);
+    host::EnclaveLaunch launch{std::string(ENSIGN_BIN_DIR) + "/ensign-enclave", state_dir, true,
+                               false};
+    auto started = host::EnclaveClient::start(launch);
+    if (!started) {
+      std::fprintf(stderr, "cannot start the enclave: %s\n", started.error().message().c_str());
+      std::exit(1);
+    }
+    client = std::move(started).value();
+  }
+  ~EnclaveSession() {
+    client.reset();
+    std::filesystem::remove_all(state_dir);
+  }
+};
+
+EnclaveSession& session() {
+  static EnclaveSession instance;
+  return instance;
+}
+
+Bytes test_digest() {
+  return crypto::random_bytes(32).value();
+}
+
+// BM_RawOpenSsl signs with an in-process OpenSSL key: the peer.
+void BM_RawOpenSsl(benchmark::State& state, crypto::KeyAlgorithm algorithm) {
+  auto key = crypto::generate_private_key(algorithm).value();
+  Bytes digest = test_digest();
+  bool ecdsa = crypto::signature_hash(algorithm).has_value();
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < kBatch; ++i) {
+      auto signature = ecdsa ? crypto::sign_digest(key.get(), algorithm, digest)
+                             : crypto::sign_message(key.get(), algorithm, digest);
+      benchmark::DoNotOptimize(signature);
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBatch));
+}
+
+// BM_Enclave signs the same kind of input through ensign-enclave, pipelined.
+void BM_Enclave(benchmark::State& state, crypto::KeyAlgorithm algorithm) {
+  auto& enclave = *session().client;
+  protocol::GenerateKeyRequest generate;
+  generate.key_id = "bench";
+  generate.version = static_cast<std::uint32_t>(algorithm);
+  generate.algorithm = algorithm;
+  auto key = enclave.generate_key(generate).value();
+  protocol::SignRequest request;
+  request.key_id = generate.key_id;
+  request.version = generate.version;
+  request.algorithm = algorithm;
+  request.sealed_key = key.sealed_key;
+  bool ecdsa = crypto::signature_hash(algorithm).has_value();
+  request.input = ecdsa ? protocol::SignInput::kDigest : protocol::SignInput::kMessage;
+  request.data = test_digest();
+  std::vector<protocol::SignRequest> batch(kBatch, request);
+  for (auto _ : state) {
+    auto replies = enclave.sign_pipelined(batch, kWindow);
+    if (!replies) {
+      state.SkipWithError(replies.error().message().c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(replies);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBatch));
+}
+
+BENCHMARK_CAPTURE(BM_RawOpenSsl, ecdsa_p256, crypto::KeyAlgorithm::kEcdsaP256)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Enclave, ecdsa_p256, crypto::KeyAlgorithm::kEcdsaP256)->UseRealTime();
+BENCHMARK_CAPTURE(BM_RawOpenSsl, ed25519, crypto::KeyAlgorithm::kEd25519)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Enclave, ed25519, crypto::KeyAlgorithm::kEd25519)->UseRealTime();
+
+// RatioReporter prints what the console reporter prints, then enclave / raw for each algorithm.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const auto& run : runs) {
+      auto rate = run.counters.find("items_per_second");
+      if (rate != run.counters.end()) {
+        rates_[run.benchmark_name()] = rate->second.value;
+      }
+    }
+  }
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    for (const char* algorithm : {"ecdsa_p256", "ed25519"}) {
+      auto raw = rates_.find(std::string("BM_RawOpenSsl/") + algorithm + "/real_time");
+      auto enclave = rates_.find(std::string("BM_Enclave/") + algorithm + "/real_time");
+      if (raw == rates_.end() || enclave == rates_.end()) {
+        continue;
+      }
+      std::printf("ratio %-10s enclave %8.0f/s  raw OpenSSL %8.0f/s  enclave/raw = %.2f\n",
+                  algorithm, enclave->second, raw->second, enclave->second / raw->second);
+    }
+  }
+
+ private:
+  std::map<std::string, double> rates_;
+};
+
+}  // namespace
+}  // namespace ensign
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  ensign::RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  return 0;
+}

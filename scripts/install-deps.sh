@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# install-deps.sh: installs every Debian package ensign needs to build, test and benchmark.
+# Idempotent: when everything is present it returns at once without touching apt.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config g++ clang libclang-rt-14-dev
+  libssl-dev openssl
+  nlohmann-json3-dev libcli11-dev libseccomp-dev libsqlite3-dev sqlite3 xxd
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  nodejs npm   # test-only: @sigstore/verify, the interoperability peer
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+# npm may come bundled with a nodejs package instead of as its own package.
+if [ ${#missing[@]} -eq 1 ] && [ "${missing[0]}" = npm ] && command -v npm >/dev/null; then
+  missing=()
+fi
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  sudo=sudo
+else
+  sudo=
+fi
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+# nodejs packages that bundle npm conflict with Debian's npm package: install npm only if absent.
+if printf '%s\n' "${missing[@]}" | grep -qx npm && command -v npm >/dev/null; then
+  missing=("${missing[@]/npm}")
+fi
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends ${missing[*]}

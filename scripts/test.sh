@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# test.sh: builds ensign and runs every test: the unit and end-to-end tests (dev build), the same
+# under AddressSanitizer + UndefinedBehaviorSanitizer, and each libFuzzer target for a bounded
+# time. .ci/run runs exactly this. The plain dev run comes last so its summary closes the output. ENSIGN_FUZZ_SECONDS sets the time per fuzzer (default 30).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+./scripts/install-deps.sh
+
+echo "== asan-ubsan build: unit and end-to-end tests under sanitizers"
+cmake --preset asan-ubsan >/dev/null
+cmake --build --preset asan-ubsan -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --preset asan-ubsan -j"$jobs"
+
+echo "== fuzz build: each decoder of outside input under libFuzzer"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j"$jobs"
+tests/fuzz/run.sh build/fuzz "${ENSIGN_FUZZ_SECONDS:-30}"
+
+echo "== dev build: unit and end-to-end tests"
+cmake --preset dev >/dev/null
+cmake --build --preset dev -j"$jobs"
+ctest --preset dev -j"$jobs"
+

@@ -1,0 +1,15 @@
+// commands.h: each subcommand registers itself on the CLI11 app; its callback sets the exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.h"
+
+namespace ensign::cli {
+
+void add_init_command(CLI::App& app, Context& context, int& exit_code);
+void add_key_commands(CLI::App& app, Context& context, int& exit_code);
+void add_sign_command(CLI::App& app, Context& context, int& exit_code);
+void add_verify_command(CLI::App& app, Context& context, int& exit_code);
+
+}  // namespace ensign::cli

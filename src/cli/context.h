@@ -1,0 +1,47 @@
+// context.h: what every ensign subcommand shares: global options, the lazily opened state
+// (ENSIGN_HOME, its database, the enclave), the exit-code convention and output helpers.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/result.h"
+#include "host/enclave_client.h"
+#include "host/store/store.h"
+
+namespace ensign::cli {
+
+// Exit codes, the same for every command.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // the operation failed (verify: the signature is invalid)
+inline constexpr int kExitUsage = 2;    // usage or input error
+
+class Context {
+ public:
+  bool verbose = false;
+
+  // home returns ENSIGN_HOME (resolved once).
+  Result<std::string> home();
+  // store opens the installation's database, which must exist.
+  Result<host::store::Store*> store();
+  // enclave starts ensign-enclave on the installation's state, once.
+  Result<host::EnclaveClient*> enclave();
+
+ private:
+  std::string home_;
+  std::unique_ptr<host::store::Store> store_;
+  std::unique_ptr<host::EnclaveClient> enclave_;
+};
+
+// report_error prints "ensign: <message>" on stderr and returns the exit code for `error`:
+// kExitUsage for input errors (InvalidArgument, NotFound, ResourceExhausted), else kExitFailure.
+int report_error(const Error& error);
+
+// print_json writes one JSON document to stdout.
+void print_json(const nlohmann::json& document);
+
+// format_time renders Unix seconds as RFC 3339 UTC ("2026-11-25T22:29:36Z").
+std::string format_time(std::int64_t unix_seconds);
+
+}  // namespace ensign::cli

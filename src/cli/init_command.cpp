@@ -1,0 +1,101 @@
+// init_command.cpp: `ensign init` makes ENSIGN_HOME, the sim platform root and the database.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/file.h"
+#include "crypto/keys.h"
+#include "enclave/protocol/launch.h"
+#include "host/state.h"
+
+namespace ensign::cli {
+namespace {
+
+struct InitOptions {
+  std::string platform = "sim";
+  bool json = false;
+};
+
+Result<nlohmann::json> run_init(Context& context, const InitOptions& options) {
+  if (options.platform != "sim") {
+    return fail(ErrorCode::kInvalidArgument,
+                "platform '" + options.platform + "' is not available yet (only sim)");
+  }
+  ENSIGN_TRY(home, context.home());
+  ENSIGN_CHECK(host::ensure_state_dir(home));
+  std::string root_path = home + "/" + enclave::protocol::kSimRootFileName;
+  ENSIGN_TRY(store, host::open_store(home, host::store::OpenMode::kCreate));
+  ENSIGN_TRY(recorded_key, store->get_meta(host::kMetaPlatformKey));
+  if (recorded_key && ::access(root_path.c_str(), F_OK) != 0) {
+    // Making a new root now would silently orphan every sealed key.
+    return fail(ErrorCode::kFailedPrecondition,
+                root_path + ": the sim root of this installation is missing; keys sealed under it "
+                            "cannot be used. Restore the file, or start over in an empty ENSIGN_HOME");
+  }
+  ENSIGN_TRY(enclave_path, host::default_enclave_path());
+  host::EnclaveLaunch launch{enclave_path, home, true, context.verbose};
+  ENSIGN_TRY(enclave, host::EnclaveClient::start(launch));
+  const auto& hello = enclave->hello();
+  std::string platform_key = base64_encode(hello.platform_key);
+  std::string measurement = hex_encode(hello.measurement);
+  if (recorded_key && *recorded_key != platform_key) {
+    return fail(ErrorCode::kFailedPrecondition,
+                root_path + ": the sim root differs from the one this database was made with");
+  }
+  ENSIGN_TRY(recorded_measurement, store->get_meta(host::kMetaMeasurement));
+  if (recorded_measurement && *recorded_measurement != measurement) {
+    std::cerr << "ensign: note: the enclave build changed (measurement " << measurement.substr(0, 16)
+              << "..., was " << recorded_measurement->substr(0, 16)
+              << "...); keys sealed by the old build cannot be used by this one\n";
+  }
+  ENSIGN_CHECK(store->set_meta(host::kMetaPlatform, hello.platform));
+  ENSIGN_CHECK(store->set_meta(host::kMetaMeasurement, measurement));
+  ENSIGN_CHECK(store->set_meta(host::kMetaPlatformKey, platform_key));
+  ENSIGN_TRY(initialized_at, store->get_meta(host::kMetaInitializedAt));
+  if (!initialized_at) {
+    ENSIGN_CHECK(store->set_meta(host::kMetaInitializedAt, std::to_string(::time(nullptr))));
+  }
+  ENSIGN_TRY(root_pem, crypto::public_key_to_pem(hello.platform_key));
+  ENSIGN_CHECK(write_file_atomic(home + "/" + host::kSimRootPublicFileName, as_bytes(root_pem),
+                                 0644));
+  return nlohmann::json{
+      {"home", home},
+      {"platform", hello.platform},
+      {"measurement", measurement},
+      {"enclave_version", hello.enclave_version},
+      {"platform_key_pem", root_pem},
+      {"database", home + "/" + host::kDatabaseFileName},
+  };
+}
+
+}  // namespace
+
+void add_init_command(CLI::App& app, Context& context, int& exit_code) {
+  auto options = std::make_shared<InitOptions>();
+  auto* command = app.add_subcommand(
+      "init", "Set up ENSIGN_HOME: the platform root, the database. Safe to run again.");
+  command->add_option("--platform", options->platform, "TEE platform")
+      ->check(CLI::IsMember({"sim"}))
+      ->capture_default_str();
+  command->add_flag("--json", options->json, "Print the result as JSON");
+  command->callback([&context, &exit_code, options] {
+    auto result = run_init(context, *options);
+    if (!result) {
+      exit_code = report_error(result.error());
+      return;
+    }
+    if (options->json) {
+      print_json(*result);
+      return;
+    }
+    const auto& r = *result;
+    std::cout << "initialized " << r["home"].get<std::string>() << "\n"
+              << "  platform     " << r["platform"].get<std::string>()
+              << " (simulated: development only, production policy rejects it)\n"
+              << "  measurement  " << r["measurement"].get<std::string>() << "\n"
+              << "  database     " << r["database"].get<std::string>() << "\n";
+  });
+}
+
+}  // namespace ensign::cli

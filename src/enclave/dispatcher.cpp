@@ -1,0 +1,118 @@
+#include "enclave/dispatcher.h"
+
+#include <exception>
+#include <string>
+#include <type_traits>
+
+#include "crypto/hash.h"
+#include "crypto/keys.h"
+
+#ifndef ENSIGN_VERSION
+#error "ENSIGN_VERSION must be defined by the build"
+#endif
+
+namespace ensign::enclave {
+namespace {
+
+using protocol::ErrorReply;
+using protocol::Message;
+
+// error_reply turns an Error into an ErrorReply that always encodes: its message is cut to the
+// protocol's bound and stripped of non-printable characters.
+ErrorReply error_reply(const Error& error) {
+  ErrorReply reply{error.code(), {}};
+  for (char c : std::string_view(error.message()).substr(0, protocol::kMaxErrorMessageSize)) {
+    reply.message.push_back(c >= 0x20 && c <= 0x7e ? c : '?');
+  }
+  return reply;
+}
+
+std::string short_digest(ByteView data) {
+  return hex_encode(crypto::sha256(data)).substr(0, 16);
+}
+
+template <typename T>
+Result<Message> as_message(Result<T> result) {
+  if (!result) {
+    return fail(result.error());
+  }
+  return Message(std::move(result).value());
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(tee::Platform& platform, std::uint32_t hardening, const Logger& logger)
+    : platform_(platform), hardening_(hardening), logger_(logger), keyring_(platform) {}
+
+Result<Message> Dispatcher::dispatch(const Message& request) {
+  return std::visit(
+      [&](const auto& typed) -> Result<Message> {
+        using T = std::decay_t<decltype(typed)>;
+        if constexpr (std::is_same_v<T, protocol::HelloRequest>) {
+          const tee::Identity& identity = platform_.identity();
+          logger_.info("hello");
+          return Message(protocol::HelloReply{identity.platform, identity.measurement,
+                                              identity.platform_key, ENSIGN_VERSION, hardening_});
+        } else if constexpr (std::is_same_v<T, protocol::GenerateKeyRequest>) {
+          logger_.info("generate key " + typed.key_id + "@" + std::to_string(typed.version) +
+                       " " + std::string(crypto::key_algorithm_name(typed.algorithm)));
+          return as_message(keyring_.generate(typed));
+        } else if constexpr (std::is_same_v<T, protocol::SignRequest>) {
+          logger_.info("sign with key " + typed.key_id + "@" + std::to_string(typed.version) +
+                       ", input sha256 " + short_digest(typed.data));
+          return as_message(keyring_.sign(typed));
+        } else if constexpr (std::is_same_v<T, protocol::EvidenceRequest>) {
+          logger_.info("evidence over report data sha256 " + short_digest(typed.report_data));
+          auto evidence = platform_.evidence(typed.report_data);
+          if (!evidence) {
+            return fail(evidence.error());
+          }
+          return Message(protocol::EvidenceReply{std::move(evidence).value()});
+        } else {
+          return fail(ErrorCode::kInvalidArgument,
+                      "message type " +
+                          std::to_string(static_cast<unsigned>(protocol::message_type(request))) +
+                          " is not a request");
+        }
+      },
+      request);
+}
+
+Bytes Dispatcher::handle(ByteView body) noexcept {
+  std::uint32_t request_id = protocol::peek_request_id(body);
+  Result<Message> reply = fail(ErrorCode::kInternal, "internal error");
+  try {
+    auto request = protocol::decode_body(body);
+    if (request) {
+      request_id = request->request_id;
+      reply = dispatch(request->message);
+    } else {
+      reply = fail(request.error());
+    }
+  } catch (const std::exception&) {
+    // The exception's text is not sent: it could echo data the request carried.
+    reply = fail(ErrorCode::kInternal, "internal error while handling request " +
+                                           std::to_string(request_id));
+  } catch (...) {
+    reply = fail(ErrorCode::kInternal, "internal error while handling request " +
+                                           std::to_string(request_id));
+  }
+  if (!reply) {
+    return refuse(request_id, reply.error());
+  }
+  auto frame = protocol::encode_frame(request_id, *reply);
+  if (!frame) {
+    return refuse(request_id, frame.error().with_context("reply cannot be encoded"));
+  }
+  return std::move(frame).value();
+}
+
+Bytes Dispatcher::refuse(std::uint32_t request_id, const Error& error) const noexcept {
+  logger_.error("request " + std::to_string(request_id) + " failed: " +
+                std::string(error_code_name(error.code())) + ": " + error.message());
+  auto frame = protocol::encode_frame(request_id, error_reply(error));
+  // An ErrorReply with a bounded, printable message always encodes.
+  return frame ? std::move(frame).value() : Bytes{};
+}
+
+}  // namespace ensign::enclave

@@ -1,0 +1,71 @@
+#include "enclave/keyring.h"
+
+#include "crypto/hash.h"
+#include "crypto/signature.h"
+#include "tee/sim/report.h"
+
+namespace ensign::enclave {
+
+std::string object_id(const std::string& key_id, std::uint32_t version) {
+  return key_id + "@" + std::to_string(version);
+}
+
+Keyring::Keyring(tee::Platform& platform, std::size_t cache_capacity)
+    : platform_(platform), cache_(cache_capacity) {}
+
+Result<protocol::GenerateKeyReply> Keyring::generate(const protocol::GenerateKeyRequest& request) {
+  std::string id = object_id(request.key_id, request.version);
+  ENSIGN_TRY(key, crypto::generate_private_key(request.algorithm));
+  ENSIGN_TRY(private_der, crypto::private_key_to_der(key.get()));
+  protocol::GenerateKeyReply reply;
+  ENSIGN_TRY(sealed, platform_.seal(tee::SealPurpose::kSigningKey, id, private_der));
+  ENSIGN_TRY(public_der, crypto::public_key_to_der(key.get()));
+  ENSIGN_TRY(attestation, platform_.evidence(tee::sim::key_attestation_report_data(public_der)));
+  cache_.insert(request.key_id, request.version, crypto::sha256(sealed), std::move(key),
+                request.algorithm);
+  reply.public_key = std::move(public_der);
+  reply.sealed_key = std::move(sealed);
+  reply.key_attestation = std::move(attestation);
+  return reply;
+}
+
+Result<CachedKey> Keyring::unsealed_key(const protocol::SignRequest& request) {
+  std::string id = object_id(request.key_id, request.version);
+  Bytes blob_digest = crypto::sha256(request.sealed_key);
+  CachedKey cached = cache_.find(request.key_id, request.version, blob_digest);
+  if (cached.key != nullptr) {
+    if (cached.algorithm != request.algorithm) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "key " + id + " is " + std::string(crypto::key_algorithm_name(cached.algorithm)) +
+                      ", the request says " +
+                      std::string(crypto::key_algorithm_name(request.algorithm)));
+    }
+    return cached;
+  }
+  ENSIGN_TRY(private_der,
+             platform_.unseal(tee::SealPurpose::kSigningKey, id, request.sealed_key));
+  // The blob authenticated, so a key that does not decode as the request's algorithm is one of
+  // another algorithm: the request is wrong, not the blob.
+  auto key = crypto::private_key_from_der(private_der, request.algorithm);
+  if (!key) {
+    return fail(ErrorCode::kInvalidArgument,
+                "key " + id + " does not match the request: " + key.error().message());
+  }
+  return cache_.insert(request.key_id, request.version, blob_digest, std::move(key).value(),
+                       request.algorithm);
+}
+
+Result<protocol::SignReply> Keyring::sign(const protocol::SignRequest& request) {
+  ENSIGN_TRY(key, unsealed_key(request));
+  protocol::SignReply reply;
+  if (request.input == protocol::SignInput::kDigest) {
+    ENSIGN_TRY(signature, crypto::sign_digest(key.key, request.algorithm, request.data));
+    reply.signature = std::move(signature);
+  } else {
+    ENSIGN_TRY(signature, crypto::sign_message(key.key, request.algorithm, request.data));
+    reply.signature = std::move(signature);
+  }
+  return reply;
+}
+
+}  // namespace ensign::enclave

@@ -1,0 +1,44 @@
+// keyring.h: Keyring, the enclave's signing keys: it generates key pairs, seals their private
+// halves to the platform and signs with them. There is no path out of it for private key
+// material other than a sealed blob.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "core/result.h"
+#include "enclave/key_cache.h"
+#include "enclave/protocol/messages.h"
+#include "tee/platform.h"
+
+namespace ensign::enclave {
+
+class Keyring {
+ public:
+  // Keyring borrows `platform`, which must outlive it; it caches up to `cache_capacity` unsealed
+  // keys.
+  explicit Keyring(tee::Platform& platform,
+                   std::size_t cache_capacity = kDefaultKeyCacheCapacity);
+
+  // generate makes a key pair, seals its PKCS#8 private key for "<key_id>@<version>" and
+  // returns the DER SPKI, the sealed blob and a key attestation: platform evidence whose report
+  // data is key_attestation_report_data(SPKI). Fails with the platform's or OpenSSL's error.
+  Result<protocol::GenerateKeyReply> generate(const protocol::GenerateKeyRequest& request);
+
+  // sign signs the request's digest or message with the key unsealed from its blob. Fails with
+  // DataLoss when the blob does not unseal (see tee::Platform::unseal) and with InvalidArgument
+  // when the key is not of the request's algorithm.
+  Result<protocol::SignReply> sign(const protocol::SignRequest& request);
+
+ private:
+  // unsealed_key returns the request's key, from the cache or by unsealing its blob.
+  Result<CachedKey> unsealed_key(const protocol::SignRequest& request);
+
+  tee::Platform& platform_;
+  KeyCache cache_;
+};
+
+// object_id returns the sealing object id of a key version: "<key_id>@<version>".
+std::string object_id(const std::string& key_id, std::uint32_t version);
+
+}  // namespace ensign::enclave

@@ -1,0 +1,241 @@
+#include "formats/bundle.h"
+
+#include <nlohmann/json.hpp>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "formats/internal/json_reader.h"
+
+namespace ensign::formats {
+namespace {
+
+using internal::ObjectReader;
+using internal::quote_for_message;
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+// The media type Sigstore clients wrote for v0.3 before the ".v0.3+json" form.
+constexpr std::string_view kLegacyBundleMediaType =
+    "application/vnd.dev.sigstore.bundle+json;version=0.3";
+constexpr std::string_view kKeyAttestationMember = "ensignKeyAttestation";
+
+Unexpected invalid(const std::string& path, std::string_view problem) {
+  return fail(ErrorCode::kInvalidArgument, path + ": " + std::string(problem));
+}
+
+// --- serialisation ---
+
+ordered_json verification_material_json(const Bundle& bundle) {
+  return ordered_json{
+      {"publicKey", {{"hint", bundle.public_key_hint}}},
+      {"tlogEntries", ordered_json::array()},
+      {"timestampVerificationData", {{"rfc3161Timestamps", ordered_json::array()}}},
+  };
+}
+
+ordered_json content_json(const MessageSignature& message) {
+  return ordered_json{
+      {"messageDigest",
+       {{"algorithm", digest_algorithm_name(message.digest_algorithm)},
+        {"digest", base64_encode(message.digest)}}},
+      {"signature", base64_encode(message.signature)},
+  };
+}
+
+ordered_json content_json(const DsseEnvelope& envelope) {
+  return ordered_json{
+      {"payload", base64_encode(envelope.payload)},
+      {"payloadType", envelope.payload_type},
+      {"signatures",
+       ordered_json::array(
+           {{{"keyid", envelope.keyid}, {"sig", base64_encode(envelope.signature)}}})},
+  };
+}
+
+// --- parsing ---
+
+Result<crypto::HashAlgorithm> parse_digest_algorithm(const ObjectReader& digest) {
+  ENSIGN_TRY(name, digest.string("algorithm"));
+  for (auto algorithm : {crypto::HashAlgorithm::kSha256,
+                         crypto::HashAlgorithm::kSha384,
+                         crypto::HashAlgorithm::kSha512}) {
+    if (name == digest_algorithm_name(algorithm)) {
+      return algorithm;
+    }
+  }
+  return invalid(digest.member_path("algorithm"),
+                 "unsupported digest algorithm " + quote_for_message(name) +
+                     " (expected SHA2_256, SHA2_384 or SHA2_512)");
+}
+
+Result<std::string> parse_verification_material(const ObjectReader& root) {
+  ENSIGN_TRY(material, root.object("verificationMaterial"));
+  ENSIGN_CHECK(material.only({"publicKey",
+                              "x509CertificateChain",
+                              "certificate",
+                              "tlogEntries",
+                              "timestampVerificationData"}));
+  for (std::string_view certificate_member : {"x509CertificateChain", "certificate"}) {
+    if (material.has(certificate_member)) {
+      return invalid(material.member_path(certificate_member),
+                     "not supported: ensign bundles use a public key");
+    }
+  }
+  ENSIGN_CHECK(material.optional_empty_array(
+      "tlogEntries", "not supported: ensign bundles carry no transparency log entries"));
+  if (material.has("timestampVerificationData")) {
+    ENSIGN_TRY(timestamps, material.object("timestampVerificationData"));
+    ENSIGN_CHECK(timestamps.only({"rfc3161Timestamps"}));
+    ENSIGN_CHECK(timestamps.optional_empty_array(
+        "rfc3161Timestamps", "not supported: ensign bundles carry no RFC 3161 timestamps"));
+  }
+  ENSIGN_TRY(public_key, material.object("publicKey"));
+  ENSIGN_CHECK(public_key.only({"hint"}));
+  return public_key.string("hint");
+}
+
+Result<MessageSignature> parse_message_signature(const ObjectReader& root) {
+  ENSIGN_TRY(message, root.object("messageSignature"));
+  ENSIGN_CHECK(message.only({"messageDigest", "signature"}));
+  ENSIGN_TRY(digest, message.object("messageDigest"));
+  ENSIGN_CHECK(digest.only({"algorithm", "digest"}));
+  MessageSignature result;
+  ENSIGN_TRY(algorithm, parse_digest_algorithm(digest));
+  result.digest_algorithm = algorithm;
+  ENSIGN_TRY(digest_bytes, digest.base64("digest"));
+  if (digest_bytes.size() != crypto::hash_size(algorithm)) {
+    return invalid(digest.member_path("digest"),
+                   "is " + std::to_string(digest_bytes.size()) + " bytes, " +
+                       std::string(digest_algorithm_name(algorithm)) + " needs " +
+                       std::to_string(crypto::hash_size(algorithm)));
+  }
+  result.digest = std::move(digest_bytes);
+  ENSIGN_TRY(signature, message.base64("signature"));
+  result.signature = std::move(signature);
+  return result;
+}
+
+Result<DsseEnvelope> parse_dsse_envelope(const ObjectReader& root) {
+  ENSIGN_TRY(envelope, root.object("dsseEnvelope"));
+  ENSIGN_CHECK(envelope.only({"payload", "payloadType", "signatures"}));
+  DsseEnvelope result;
+  ENSIGN_TRY(payload_type, envelope.string("payloadType"));
+  result.payload_type = std::move(payload_type);
+  ENSIGN_TRY(payload, envelope.base64("payload", /*allow_empty=*/true));
+  if (payload.size() > kMaxDssePayloadSize) {
+    return invalid(envelope.member_path("payload"),
+                   "is " + std::to_string(payload.size()) + " bytes, more than the limit of " +
+                       std::to_string(kMaxDssePayloadSize));
+  }
+  result.payload = std::move(payload);
+  ENSIGN_TRY(signatures, envelope.array("signatures"));
+  if (signatures->size() != 1) {
+    return invalid(envelope.member_path("signatures"),
+                   "expected exactly one signature, found " + std::to_string(signatures->size()));
+  }
+  ENSIGN_TRY(signature,
+             ObjectReader::of(signatures->front(), envelope.member_path("signatures") + "[0]"));
+  ENSIGN_CHECK(signature.only({"keyid", "sig"}));
+  ENSIGN_TRY(keyid, signature.optional_string("keyid"));
+  result.keyid = std::move(keyid);
+  ENSIGN_TRY(signature_bytes, signature.base64("sig"));
+  result.signature = std::move(signature_bytes);
+  return result;
+}
+
+Result<KeyAttestation> parse_key_attestation(const ObjectReader& root) {
+  ENSIGN_TRY(attestation, root.object(kKeyAttestationMember));
+  ENSIGN_CHECK(attestation.only({"platform", "evidence"}));
+  KeyAttestation result;
+  ENSIGN_TRY(platform, attestation.string("platform"));
+  result.platform = std::move(platform);
+  ENSIGN_TRY(evidence, attestation.base64("evidence"));
+  result.evidence = std::move(evidence);
+  return result;
+}
+
+}  // namespace
+
+std::string bundle_to_json(const Bundle& bundle) {
+  ordered_json document{
+      {"mediaType", kBundleMediaType},
+      {"verificationMaterial", verification_material_json(bundle)},
+  };
+  std::visit(
+      [&document](const auto& content) {
+        constexpr bool kIsMessage =
+            std::is_same_v<std::decay_t<decltype(content)>, MessageSignature>;
+        document[kIsMessage ? "messageSignature" : "dsseEnvelope"] = content_json(content);
+      },
+      bundle.content);
+  if (bundle.key_attestation) {
+    document[std::string(kKeyAttestationMember)] = {
+        {"platform", bundle.key_attestation->platform},
+        {"evidence", base64_encode(bundle.key_attestation->evidence)},
+    };
+  }
+  // Invalid UTF-8 in a hint or payload type becomes U+FFFD instead of an exception.
+  return document.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+}
+
+Result<Bundle> parse_bundle(ByteView json_text) {
+  ENSIGN_TRY(document, internal::parse_json(json_text, kMaxBundleSize, "bundle"));
+  ENSIGN_TRY(root, ObjectReader::of(document, "bundle"));
+  ENSIGN_CHECK(root.only({"mediaType",
+                          "verificationMaterial",
+                          "messageSignature",
+                          "dsseEnvelope",
+                          kKeyAttestationMember}));
+  ENSIGN_TRY(media_type, root.string("mediaType"));
+  if (media_type != kBundleMediaType && media_type != kLegacyBundleMediaType) {
+    return invalid(root.member_path("mediaType"),
+                   "unsupported media type " + quote_for_message(media_type) + " (expected " +
+                       kBundleMediaType + ")");
+  }
+  Bundle bundle;
+  ENSIGN_TRY(hint, parse_verification_material(root));
+  bundle.public_key_hint = std::move(hint);
+  bool has_message = root.has("messageSignature");
+  if (has_message == root.has("dsseEnvelope")) {
+    return invalid(root.path(), "needs exactly one of messageSignature and dsseEnvelope");
+  }
+  if (has_message) {
+    ENSIGN_TRY(message, parse_message_signature(root));
+    bundle.content = std::move(message);
+  } else {
+    ENSIGN_TRY(envelope, parse_dsse_envelope(root));
+    bundle.content = std::move(envelope);
+  }
+  if (root.has(kKeyAttestationMember)) {
+    ENSIGN_TRY(attestation, parse_key_attestation(root));
+    bundle.key_attestation = std::move(attestation);
+  }
+  return bundle;
+}
+
+Bytes dsse_pae(std::string_view payload_type, ByteView payload) {
+  std::string header = "DSSEv1 " + std::to_string(payload_type.size()) + " " +
+                       std::string(payload_type) + " " + std::to_string(payload.size()) + " ";
+  Bytes encoding = to_bytes(header);
+  encoding.insert(encoding.end(), payload.begin(), payload.end());
+  return encoding;
+}
+
+std::string_view digest_algorithm_name(crypto::HashAlgorithm algorithm) {
+  switch (algorithm) {
+    case crypto::HashAlgorithm::kSha256:
+      return "SHA2_256";
+    case crypto::HashAlgorithm::kSha384:
+      return "SHA2_384";
+    case crypto::HashAlgorithm::kSha512:
+      return "SHA2_512";
+  }
+  return "HASH_ALGORITHM_UNSPECIFIED";
+}
+
+crypto::HashAlgorithm message_digest_algorithm(crypto::KeyAlgorithm algorithm) {
+  return crypto::signature_hash(algorithm).value_or(crypto::HashAlgorithm::kSha256);
+}
+
+}  // namespace ensign::formats

@@ -1,0 +1,79 @@
+// enclave_client.h: EnclaveClient, the host's side of the enclave boundary. It starts
+// ensign-enclave as a separate process on one socketpair (see enclave/protocol/launch.h) and
+// exchanges typed messages with it; it never sees private key material.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "enclave/protocol/channel.h"
+#include "enclave/protocol/messages.h"
+
+namespace ensign::host {
+
+// EnclaveLaunch says which enclave binary to start and on what state.
+struct EnclaveLaunch {
+  std::string enclave_path;  // the ensign-enclave executable
+  std::string state_dir;     // ENSIGN_HOME, where the sim root lives
+  bool create_root = false;  // make the sim root if absent (ensign init)
+  bool verbose = false;      // let the enclave log info lines to stderr
+};
+
+// default_enclave_path returns $ENSIGN_ENCLAVE when set, else the ensign-enclave beside the
+// running executable. Fails with NotFound when that file is not there.
+Result<std::string> default_enclave_path();
+
+class EnclaveClient {
+ public:
+  // start launches the enclave and completes the Hello exchange. Fails with Unavailable, naming
+  // the exit status, when the enclave does not come up (its own one-line reason is on stderr).
+  static Result<std::unique_ptr<EnclaveClient>> start(const EnclaveLaunch& launch);
+
+  // ~EnclaveClient closes the channel, which makes the enclave exit, and reaps it.
+  ~EnclaveClient();
+  EnclaveClient(const EnclaveClient&) = delete;
+  EnclaveClient& operator=(const EnclaveClient&) = delete;
+
+  // hello returns what the enclave said about itself at start.
+  const enclave::protocol::HelloReply& hello() const { return hello_; }
+  pid_t pid() const { return pid_; }
+
+  Result<enclave::protocol::GenerateKeyReply> generate_key(
+      const enclave::protocol::GenerateKeyRequest& request);
+  Result<enclave::protocol::SignReply> sign(const enclave::protocol::SignRequest& request);
+  Result<enclave::protocol::EvidenceReply> evidence(
+      const enclave::protocol::EvidenceRequest& request);
+
+  // sign_pipelined sends `requests` keeping up to `window` of them in flight, and returns the
+  // replies in order. The first failed request fails the whole call.
+  Result<std::vector<enclave::protocol::SignReply>> sign_pipelined(
+      const std::vector<enclave::protocol::SignRequest>& requests, std::size_t window);
+
+ private:
+  EnclaveClient(pid_t pid, int fd) : pid_(pid), fd_(fd), channel_(fd) {}
+
+  // send encodes and writes one request, returning its id.
+  Result<std::uint32_t> send(const enclave::protocol::Message& request);
+  // receive reads the reply to `request_id` and converts an ErrorReply into an Error.
+  Result<enclave::protocol::Message> receive(std::uint32_t request_id);
+  template <typename Reply>
+  Result<Reply> call(const enclave::protocol::Message& request);
+  template <typename Reply>
+  Result<Reply> receive_as(std::uint32_t request_id);
+  // exit_description says how the enclave process ended, for error messages.
+  std::string exit_description();
+
+  pid_t pid_;
+  int fd_;
+  enclave::protocol::FrameChannel channel_;
+  enclave::protocol::HelloReply hello_;
+  std::uint32_t next_request_id_ = 1;
+  bool reaped_ = false;
+};
+
+}  // namespace ensign::host

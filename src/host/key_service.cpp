@@ -1,0 +1,176 @@
+#include "host/key_service.h"
+
+#include <chrono>
+
+#include "core/file.h"
+#include "crypto/hash.h"
+#include "crypto/signature.h"
+#include "enclave/protocol/messages.h"
+
+namespace ensign::host {
+namespace protocol = enclave::protocol;
+
+namespace {
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string key_label(const store::KeyVersion& key) {
+  return key.name + "@v" + std::to_string(key.version);
+}
+
+}  // namespace
+
+Result<store::KeyVersion> KeyService::generate(std::string_view name, std::uint32_t version,
+                                               crypto::KeyAlgorithm algorithm) {
+  if (!protocol::is_valid_key_id(name)) {
+    return fail(ErrorCode::kInvalidArgument,
+                "key name '" + std::string(name) + "' must be 1.." +
+                    std::to_string(protocol::kMaxKeyIdSize) + " characters of [A-Za-z0-9._-]");
+  }
+  protocol::GenerateKeyRequest request;
+  request.key_id = std::string(name);
+  request.version = version;
+  request.algorithm = algorithm;
+  ENSIGN_TRY(reply, enclave_.generate_key(request));
+  store::KeyVersion key;
+  key.name = std::string(name);
+  key.version = version;
+  key.algorithm = algorithm;
+  key.fingerprint = crypto::key_fingerprint(reply.public_key);
+  key.public_key = std::move(reply.public_key);
+  key.sealed_key = std::move(reply.sealed_key);
+  key.key_attestation = std::move(reply.key_attestation);
+  key.platform = enclave_.hello().platform;
+  key.created_at = now_seconds();
+  ENSIGN_CHECK(store_.add_key_version(key, actor_));
+  return key;
+}
+
+Result<store::KeyVersion> KeyService::create_key(std::string_view name,
+                                                 crypto::KeyAlgorithm algorithm) {
+  auto existing = store_.get_key(name);
+  if (existing) {
+    return fail(ErrorCode::kAlreadyExists, "key '" + std::string(name) +
+                                               "' already exists (use `ensign key rotate`)");
+  }
+  return generate(name, 1, algorithm);
+}
+
+Result<store::KeyVersion> KeyService::rotate_key(std::string_view name) {
+  ENSIGN_TRY(info, store_.get_key(name));
+  auto rotated = generate(name, info.current_version + 1, info.algorithm);
+  if (!rotated && rotated.error().code() == ErrorCode::kFailedPrecondition) {
+    // Another process rotated at the same moment: take the then-current version once more.
+    ENSIGN_TRY(again, store_.get_key(name));
+    return generate(name, again.current_version + 1, again.algorithm);
+  }
+  return rotated;
+}
+
+Result<store::KeyVersion> KeyService::current_version(std::string_view name) {
+  ENSIGN_TRY(info, store_.get_key(name));
+  return store_.key_version(name, info.current_version);
+}
+
+Result<Bytes> KeyService::sign_input(const store::KeyVersion& key, ByteView digest_or_message,
+                                     bool is_digest, std::string_view audit_digest,
+                                     std::string_view audit_detail) {
+  protocol::SignRequest request;
+  request.key_id = key.name;
+  request.version = key.version;
+  request.algorithm = key.algorithm;
+  request.sealed_key = key.sealed_key;
+  request.input = is_digest ? protocol::SignInput::kDigest : protocol::SignInput::kMessage;
+  request.data.assign(digest_or_message.begin(), digest_or_message.end());
+  auto reply = enclave_.sign(request);
+  if (!reply) {
+    return fail(reply.error().with_context("signing with " + key_label(key)));
+  }
+  // Check the enclave's work before anything leaves the host.
+  ENSIGN_TRY(public_key, crypto::public_key_from_der(key.public_key));
+  bool valid = is_digest ? crypto::verify_digest(public_key.get(), key.algorithm, digest_or_message,
+                                                 reply->signature)
+                         : crypto::verify_message(public_key.get(), key.algorithm,
+                                                  digest_or_message, reply->signature);
+  if (!valid) {
+    return fail(ErrorCode::kInternal, "the enclave's signature with " + key_label(key) +
+                                          " does not verify with the stored public key");
+  }
+  store::AuditEvent event;
+  event.actor = actor_;
+  event.action = "sign";
+  event.key_name = key.name;
+  event.key_version = key.version;
+  event.digest = std::string(audit_digest);
+  event.detail = std::string(audit_detail);
+  ENSIGN_CHECK(store_.append_audit(event));
+  return std::move(reply->signature);
+}
+
+formats::Bundle KeyService::bundle_for(const store::KeyVersion& key,
+                                       const SignOptions& options) const {
+  formats::Bundle bundle;
+  bundle.public_key_hint = key.fingerprint;
+  if (options.attach_key_attestation && !key.key_attestation.empty()) {
+    bundle.key_attestation = formats::KeyAttestation{key.platform, key.key_attestation};
+  }
+  return bundle;
+}
+
+Result<formats::Bundle> KeyService::sign_file(std::string_view name, const std::string& path,
+                                              const SignOptions& options) {
+  ENSIGN_TRY(key, current_version(name));
+  auto digest_algorithm = formats::message_digest_algorithm(key.algorithm);
+  formats::MessageSignature content;
+  content.digest_algorithm = digest_algorithm;
+  if (auto hash_algorithm = crypto::signature_hash(key.algorithm)) {
+    ENSIGN_TRY(digest, crypto::hash_file(*hash_algorithm, path));
+    ENSIGN_TRY(signature, sign_input(key, digest, true, hex_encode(digest), "blob"));
+    content.digest = std::move(digest);
+    content.signature = std::move(signature);
+  } else {
+    ENSIGN_TRY(message, read_file(path, protocol::kMaxSignMessageSize));
+    content.digest = crypto::hash(digest_algorithm, message);
+    ENSIGN_TRY(signature, sign_input(key, message, false, hex_encode(content.digest), "blob"));
+    content.signature = std::move(signature);
+  }
+  auto bundle = bundle_for(key, options);
+  bundle.content = std::move(content);
+  return bundle;
+}
+
+Result<formats::Bundle> KeyService::sign_dsse(std::string_view name, std::string_view payload_type,
+                                              ByteView payload, const SignOptions& options) {
+  if (payload.size() > formats::kMaxDssePayloadSize) {
+    return fail(ErrorCode::kResourceExhausted,
+                "DSSE payload is over the limit of " +
+                    std::to_string(formats::kMaxDssePayloadSize) + " bytes");
+  }
+  ENSIGN_TRY(key, current_version(name));
+  Bytes pae = formats::dsse_pae(payload_type, payload);
+  std::string detail = "dsse " + std::string(payload_type);
+  std::string audit_digest = hex_encode(crypto::sha256(pae));
+  Bytes signature;
+  if (auto hash_algorithm = crypto::signature_hash(key.algorithm)) {
+    ENSIGN_TRY(signed_bytes, sign_input(key, crypto::hash(*hash_algorithm, pae), true,
+                                        audit_digest, detail));
+    signature = std::move(signed_bytes);
+  } else {
+    ENSIGN_TRY(signed_bytes, sign_input(key, pae, false, audit_digest, detail));
+    signature = std::move(signed_bytes);
+  }
+  formats::DsseEnvelope envelope;
+  envelope.payload_type = std::string(payload_type);
+  envelope.payload.assign(payload.begin(), payload.end());
+  envelope.keyid = key.fingerprint;
+  envelope.signature = std::move(signature);
+  auto bundle = bundle_for(key, options);
+  bundle.content = std::move(envelope);
+  return bundle;
+}
+
+}  // namespace ensign::host

@@ -1,0 +1,63 @@
+// key_service.h: KeyService, the signing operations the CLI's local mode (and later ensignd)
+// offer: create and rotate keys in the enclave, sign artifacts and DSSE payloads into Sigstore
+// bundles, and record each in the audit table.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/bytes.h"
+#include "core/result.h"
+#include "crypto/keys.h"
+#include "formats/bundle.h"
+#include "host/enclave_client.h"
+#include "host/store/store.h"
+
+namespace ensign::host {
+
+// SignOptions are the choices a signer makes beyond the key and the input.
+struct SignOptions {
+  bool attach_key_attestation = true;  // put ensignKeyAttestation in the bundle
+};
+
+class KeyService {
+ public:
+  // KeyService borrows the store and the enclave; `actor` is recorded in the audit table.
+  KeyService(store::Store& store, EnclaveClient& enclave, std::string actor)
+      : store_(store), enclave_(enclave), actor_(std::move(actor)) {}
+
+  // create_key makes version 1 of a new key inside the enclave and stores it. Fails with
+  // AlreadyExists when the name is taken and InvalidArgument for a bad name.
+  Result<store::KeyVersion> create_key(std::string_view name, crypto::KeyAlgorithm algorithm);
+
+  // rotate_key makes the next version of a key with the same algorithm; older versions keep
+  // verifying, only the newest signs. NotFound when the key does not exist.
+  Result<store::KeyVersion> rotate_key(std::string_view name);
+
+  // sign_file signs the artifact at `path` with the newest version of key `name` and returns a
+  // messageSignature bundle. ECDSA artifacts are hashed here and only the digest enters the
+  // enclave; Ed25519 needs the whole artifact (at most kMaxSignMessageSize bytes).
+  Result<formats::Bundle> sign_file(std::string_view name, const std::string& path,
+                                    const SignOptions& options);
+
+  // sign_dsse signs `payload` as a DSSE envelope of `payload_type`.
+  Result<formats::Bundle> sign_dsse(std::string_view name, std::string_view payload_type,
+                                    ByteView payload, const SignOptions& options);
+
+ private:
+  // sign_input has the enclave sign a digest (ECDSA) or a message (Ed25519) with a key version,
+  // checks the signature against the stored public key, and audits it.
+  Result<Bytes> sign_input(const store::KeyVersion& key, ByteView digest_or_message,
+                           bool is_digest, std::string_view audit_digest,
+                           std::string_view audit_detail);
+  Result<store::KeyVersion> current_version(std::string_view name);
+  Result<store::KeyVersion> generate(std::string_view name, std::uint32_t version,
+                                     crypto::KeyAlgorithm algorithm);
+  formats::Bundle bundle_for(const store::KeyVersion& key, const SignOptions& options) const;
+
+  store::Store& store_;
+  EnclaveClient& enclave_;
+  std::string actor_;
+};
+
+}  // namespace ensign::host

@@ -1,0 +1,35 @@
+// state.h: where an installation keeps its state (ENSIGN_HOME) and who is acting on it.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+#include "host/store/store.h"
+
+namespace ensign::host {
+
+inline constexpr char kDatabaseFileName[] = "ensign.db";
+inline constexpr char kSimRootPublicFileName[] = "sim-root.pub.pem";
+
+// Meta names the installation records at `ensign init`.
+inline constexpr char kMetaPlatform[] = "platform";
+inline constexpr char kMetaMeasurement[] = "measurement";    // hex
+inline constexpr char kMetaPlatformKey[] = "platform_key";   // base64 DER SPKI
+inline constexpr char kMetaInitializedAt[] = "initialized_at";
+
+// state_dir returns $ENSIGN_HOME, else $XDG_DATA_HOME/ensign, else ~/.local/share/ensign.
+Result<std::string> state_dir();
+
+// ensure_state_dir creates `dir` (and parents) with mode 0700 when absent; fails with
+// FailedPrecondition when it exists with group or other access.
+Status ensure_state_dir(const std::string& dir);
+
+// open_store opens ENSIGN_HOME's database; with kExisting a missing one is FailedPrecondition
+// telling the user to run `ensign init`.
+Result<std::unique_ptr<store::Store>> open_store(const std::string& dir, store::OpenMode mode);
+
+// current_actor returns the name recorded in the audit table for local use: "local:<user>".
+std::string current_actor();
+
+}  // namespace ensign::host

@@ -1,0 +1,34 @@
+// sqlite_error.h: how a failed SQLite call becomes an ensign::Error. One mapping for the whole
+// store, so a corrupt file is DataLoss and a busy database Unavailable wherever it shows up.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <string_view>
+
+#include "core/result.h"
+
+namespace ensign::host::store::internal {
+
+// kCorruptFile is the phrase every DataLoss error about a damaged or foreign file carries.
+inline constexpr std::string_view kCorruptFile = "file is not a database or is corrupt";
+
+// error_code_for maps a primary or extended SQLite result code to ensign's canonical code:
+// CORRUPT and NOTADB are DataLoss, BUSY and LOCKED Unavailable, FULL/TOOBIG/NOMEM
+// ResourceExhausted, unique and primary-key conflicts AlreadyExists, other constraint failures
+// InvalidArgument; anything unexpected is Internal.
+ErrorCode error_code_for(int result_code);
+
+// sqlite_error returns the Error for a failed call on `connection` (which may be null): one line
+// "<path>: <what>: <SQLite's message> (SQLite code <n>)", and for DataLoss "<path>: file is not a
+// database or is corrupt (<what>: <SQLite's message> (SQLite code <n>))".
+Error sqlite_error(sqlite3* connection,
+                   int result_code,
+                   std::string_view path,
+                   std::string_view what);
+
+// data_loss returns a DataLoss Error "<path>: <message>" for damage SQLite itself cannot see,
+// such as a stored value outside its range.
+Error data_loss(std::string_view path, std::string_view message);
+
+}  // namespace ensign::host::store::internal

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Bundles made by the ensign CLI verify with @sigstore/verify (a verifier we did not write) given
+# only the public key; tampered ones fail there as in ensign.
+#
+# Two combinations @sigstore/verify 3.1.1 (and 4.1.3) cannot verify, whoever made the bundle:
+#  - Ed25519 messageSignature: dist/bundle/message.js passes the messageDigest hash name to
+#    node's crypto.verify, which refuses any digest for an Ed25519 key (ERR_OSSL_INVALID_DIGEST).
+#  - ECDSA P-384 DSSE: dist/bundle/dsse.js calls crypto.verify with no digest, so node hashes
+#    the PAE with SHA-256, while PKIX_ECDSA_P384_SHA_384 (and ensign) sign SHA-384.
+# The script checks that the peer refuses exactly those with SIGNATURE_ERROR and accepts the rest;
+# ensign and openssl verify all of them.
+source "$(dirname "$0")/lib.sh"
+
+# peer_limitation ALG KIND: true for the two combinations above.
+peer_limitation() {
+  [ "$1/$2" = ed25519/blob ] || [ "$1/$2" = ecdsa-p384/dsse ]
+}
+# expect_peer ALG KIND ARGS...: the peer verifies, or refuses with SIGNATURE_ERROR where it cannot.
+expect_peer() {
+  local alg=$1 kind=$2
+  shift 2
+  if peer_limitation "$alg" "$kind"; then
+    expect_exit 1 sigstore_verify "$@"
+    grep -q SIGNATURE_ERROR "$work/out" || { cat "$work/out"; die "unexpected peer failure for $alg $kind"; }
+  else
+    expect_exit 0 sigstore_verify "$@"
+  fi
+}
+
+verifier_dir=$ENSIGN_BUILD_DIR/sigstore-verify
+"$ENSIGN_SOURCE_DIR/tests/support/sigstore/install.sh" "$verifier_dir" >/dev/null
+sigstore_verify() { node "$ENSIGN_SOURCE_DIR/tests/support/sigstore/verify.js" "$@"; }
+export NODE_PATH=$verifier_dir/node_modules
+
+expect_exit 0 "$ensign" init
+head -c 200000 /dev/urandom > app.bin
+digest=$(sha256sum app.bin | cut -d' ' -f1)
+printf '{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"app.bin","digest":{"sha256":"%s"}}],"predicateType":"https://slsa.dev/provenance/v1","predicate":{}}' "$digest" > statement.json
+cp app.bin tampered.bin && printf 'x' >> tampered.bin
+for alg in ecdsa-p256 ecdsa-p384 ed25519; do
+  expect_exit 0 "$ensign" key create "$alg" --alg "$alg"
+  expect_exit 0 "$ensign" key export-public "$alg" -o "$alg.pem"
+  openssl pkey -pubin -in "$alg.pem" -outform DER -out "$alg.der"
+  hint=$("$ensign" key show "$alg" --json | grep '"id"' | head -1 | cut -d'"' -f4)
+  expect_exit 0 "$ensign" sign --key "$alg" app.bin --bundle "blob.$alg.json"
+  expect_peer "$alg" blob "blob.$alg.json" app.bin "$alg.der" "$hint"
+  expect_exit 0 "$ensign" verify --public-key "$alg.pem" app.bin --bundle "blob.$alg.json"
+  expect_exit 1 sigstore_verify "blob.$alg.json" tampered.bin "$alg.der" "$hint"
+  expect_exit 1 "$ensign" verify --key "$alg" tampered.bin --bundle "blob.$alg.json"
+  expect_exit 0 "$ensign" sign --key "$alg" --dsse statement.json --bundle "dsse.$alg.json"
+  expect_peer "$alg" dsse "dsse.$alg.json" - "$alg.der" "$hint"
+  expect_exit 0 "$ensign" verify --public-key "$alg.pem" statement.json --bundle "dsse.$alg.json"
+  # A changed payload breaks the signature for both verifiers.
+  payload=$(grep -o '"payload": *"[^"]*"' "dsse.$alg.json" | cut -d'"' -f4)
+  changed=$(printf '%s' "$payload" | base64 -d | sed 's/provenance/provenancX/' | base64 -w0)
+  sed "s#$payload#$changed#" "dsse.$alg.json" > "dsse-tampered.$alg.json"
+  expect_exit 1 sigstore_verify "dsse-tampered.$alg.json" - "$alg.der" "$hint"
+  expect_exit 1 "$ensign" verify --key "$alg" statement.json --bundle "dsse-tampered.$alg.json"
+  # A changed signature fails everywhere, openssl included.
+  sig=$(grep -o '"signature": *"[^"]*"' "blob.$alg.json" | cut -d'"' -f4)
+  flipped=$(printf '%s' "$sig" | base64 -d | xxd -p | tr -d '\n' | sed 's/..$/00/' | xxd -r -p | base64 -w0)
+  [ "$flipped" != "$sig" ] || flipped=$(printf '%s' "$sig" | base64 -d | xxd -p | tr -d '\n' | sed 's/..$/01/' | xxd -r -p | base64 -w0)
+  sed "s#$sig#$flipped#" "blob.$alg.json" > "sig-tampered.$alg.json"
+  expect_exit 1 sigstore_verify "sig-tampered.$alg.json" app.bin "$alg.der" "$hint"
+  expect_exit 1 "$ensign" verify --key "$alg" app.bin --bundle "sig-tampered.$alg.json"
+  printf '%s' "$flipped" | base64 -d > flipped.sig
+  if [ "$alg" = ed25519 ]; then
+    ! openssl pkeyutl -verify -pubin -inkey "$alg.pem" -rawin -in app.bin -sigfile flipped.sig >/dev/null 2>&1 || die "openssl accepted a tampered ed25519 signature"
+  else
+    hash=sha256; [ "$alg" = ecdsa-p384 ] && hash=sha384
+    ! openssl dgst "-$hash" -verify "$alg.pem" -signature flipped.sig app.bin >/dev/null 2>&1 || die "openssl accepted a tampered $alg signature"
+  fi
+  pass
+done
+finish

@@ -1,0 +1,68 @@
+#include "host/state.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace ensign::host {
+namespace {
+
+class StateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/ensign-state-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    root_ = pattern;
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+  std::string root_;
+};
+
+TEST_F(StateTest, StateDirFollowsEnsignHomeThenXdgThenHome) {
+  ::setenv("ENSIGN_HOME", "/x/ensign-home", 1);
+  EXPECT_EQ(state_dir().value(), "/x/ensign-home");
+  ::unsetenv("ENSIGN_HOME");
+  ::setenv("XDG_DATA_HOME", "/x/data", 1);
+  EXPECT_EQ(state_dir().value(), "/x/data/ensign");
+  ::unsetenv("XDG_DATA_HOME");
+  ::setenv("HOME", "/x/user", 1);
+  EXPECT_EQ(state_dir().value(), "/x/user/.local/share/ensign");
+}
+
+TEST_F(StateTest, CreatesPrivateDirectories) {
+  std::string dir = root_ + "/a/b";
+  ASSERT_TRUE(ensure_state_dir(dir));
+  struct stat info {};
+  ASSERT_EQ(::stat(dir.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0700u);
+  EXPECT_TRUE(ensure_state_dir(dir));
+}
+
+TEST_F(StateTest, RefusesSharedOrNonDirectories) {
+  std::string shared = root_ + "/shared";
+  std::filesystem::create_directory(shared);
+  ::chmod(shared.c_str(), 0755);
+  auto status = ensure_state_dir(shared);
+  ASSERT_FALSE(status);
+  EXPECT_NE(status.error().message().find("chmod 700"), std::string::npos);
+  std::string file = root_ + "/file";
+  std::ofstream(file) << "x";
+  EXPECT_FALSE(ensure_state_dir(file));
+}
+
+TEST_F(StateTest, OpenStoreWithoutInitSaysWhatToDo) {
+  auto store = open_store(root_, store::OpenMode::kExisting);
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(store.error().message().find("ensign init"), std::string::npos);
+  EXPECT_TRUE(open_store(root_, store::OpenMode::kCreate));
+}
+
+TEST(CurrentActorTest, NamesTheLocalUser) {
+  EXPECT_EQ(current_actor().rfind("local:", 0), 0u);
+}
+
+}  // namespace
+}  // namespace ensign::host

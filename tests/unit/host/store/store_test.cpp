@@ -1,0 +1,403 @@
+// Tests of the store's public API on a real file: opening, metadata, keys and their versions,
+// and the audit table.
+#include "host/store/store.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "host/store/internal/schema.h"
+#include "unit/host/store/store_test_support.h"
+
+namespace ensign::host::store {
+namespace {
+
+using testing::contains;
+using testing::raw_execute;
+using testing::raw_text;
+using testing::sample_version;
+using testing::ScratchDirectory;
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = directory_.file("state.db");
+    auto opened = Store::open(path_, OpenMode::kCreate);
+    ASSERT_TRUE(opened) << opened.error().message();
+    store_ = std::move(*opened);
+  }
+
+  // add adds `version` as "alice" and fails the test when the store refuses it.
+  void add(const KeyVersion& version) {
+    auto status = store_->add_key_version(version, "alice");
+    ASSERT_TRUE(status) << status.error().message();
+  }
+
+  ScratchDirectory directory_;
+  std::string path_;
+  std::unique_ptr<Store> store_;
+};
+
+void expect_same_version(const KeyVersion& actual, const KeyVersion& expected) {
+  EXPECT_EQ(actual.name, expected.name);
+  EXPECT_EQ(actual.version, expected.version);
+  EXPECT_EQ(actual.algorithm, expected.algorithm);
+  EXPECT_EQ(actual.public_key, expected.public_key);
+  EXPECT_EQ(actual.sealed_key, expected.sealed_key);
+  EXPECT_EQ(actual.key_attestation, expected.key_attestation);
+  EXPECT_EQ(actual.platform, expected.platform);
+  EXPECT_EQ(actual.fingerprint, expected.fingerprint);
+  EXPECT_EQ(actual.created_at, expected.created_at);
+}
+
+// --- opening -----------------------------------------------------------------------------------
+
+TEST_F(StoreTest, NewDatabaseHasEveryMigrationAndTheEnsignApplicationId) {
+  auto version = store_->schema_version();
+  ASSERT_TRUE(version);
+  EXPECT_EQ(*version, static_cast<int>(internal::migrations().size()));
+  store_.reset();
+  EXPECT_EQ(raw_text(path_, "PRAGMA application_id"), std::to_string(internal::kApplicationId));
+  EXPECT_EQ(raw_text(path_, "PRAGMA journal_mode"), "wal");
+}
+
+TEST_F(StoreTest, ReopenKeepsEverything) {
+  add(sample_version("release", 1));
+  ASSERT_TRUE(store_->set_meta("platform", "sim"));
+  store_.reset();
+  for (OpenMode mode : {OpenMode::kExisting, OpenMode::kCreate}) {
+    auto reopened = Store::open(path_, mode);
+    ASSERT_TRUE(reopened) << reopened.error().message();
+    auto key = (*reopened)->get_key("release");
+    ASSERT_TRUE(key) << key.error().message();
+    EXPECT_EQ(key->current_version, 1U);
+    auto platform = (*reopened)->get_meta("platform");
+    ASSERT_TRUE(platform);
+    EXPECT_EQ(platform->value_or(""), "sim");
+  }
+}
+
+TEST_F(StoreTest, FilesAreOwnerOnlyWhateverTheUmask) {
+  store_.reset();
+  std::string path = directory_.file("private.db");
+  mode_t saved = ::umask(0);
+  auto opened = Store::open(path, OpenMode::kCreate);
+  ::umask(saved);
+  ASSERT_TRUE(opened) << opened.error().message();
+  ASSERT_TRUE((*opened)->add_key_version(sample_version("modes", 1), "alice"));
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    struct stat info {};
+    ASSERT_EQ(::stat(file.c_str(), &info), 0) << file;
+    EXPECT_EQ(info.st_mode & 0777, 0600U) << file;
+  }
+}
+
+TEST_F(StoreTest, CreateInAMissingDirectoryFailsNamingThePath) {
+  std::string path = directory_.file("absent/state.db");
+  auto opened = Store::open(path, OpenMode::kCreate);
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(contains(opened.error().message(), path)) << opened.error().message();
+}
+
+// --- metadata ----------------------------------------------------------------------------------
+
+TEST_F(StoreTest, MetaRoundTripsAndOverwrites) {
+  ASSERT_TRUE(store_->set_meta("measurement", "aa"));
+  ASSERT_TRUE(store_->set_meta("measurement", "bb"));
+  ASSERT_TRUE(store_->set_meta("empty", ""));
+  auto measurement = store_->get_meta("measurement");
+  ASSERT_TRUE(measurement);
+  EXPECT_EQ(measurement->value_or(""), "bb");
+  auto empty = store_->get_meta("empty");
+  ASSERT_TRUE(empty);
+  ASSERT_TRUE(empty->has_value());
+  EXPECT_EQ(**empty, "");
+}
+
+TEST_F(StoreTest, MissingMetaIsEmptyNotAnError) {
+  auto missing = store_->get_meta("platform key");
+  ASSERT_TRUE(missing);
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_F(StoreTest, MetaNeedsAName) {
+  auto status = store_->set_meta("", "value");
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code(), ErrorCode::kInvalidArgument);
+}
+
+// --- keys and versions -------------------------------------------------------------------------
+
+TEST_F(StoreTest, AddedVersionReadsBackExactly) {
+  KeyVersion version = sample_version("release", 1);
+  add(version);
+  auto versions = store_->key_versions("release");
+  ASSERT_TRUE(versions) << versions.error().message();
+  ASSERT_EQ(versions->size(), 1U);
+  expect_same_version(versions->front(), version);
+  auto one = store_->key_version("release", 1);
+  ASSERT_TRUE(one) << one.error().message();
+  expect_same_version(*one, version);
+  auto info = store_->get_key("release");
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->name, "release");
+  EXPECT_EQ(info->algorithm, crypto::KeyAlgorithm::kEcdsaP256);
+  EXPECT_EQ(info->current_version, 1U);
+  EXPECT_EQ(info->created_at, version.created_at);
+  EXPECT_EQ(info->updated_at, version.created_at);
+}
+
+TEST_F(StoreTest, RotationMovesTheCurrentVersionAndKeepsOldOnes) {
+  add(sample_version("release", 1));
+  add(sample_version("release", 2));
+  add(sample_version("release", 3, "", crypto::KeyAlgorithm::kEd25519));
+  auto info = store_->get_key("release");
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->current_version, 3U);
+  EXPECT_EQ(info->algorithm, crypto::KeyAlgorithm::kEd25519);
+  EXPECT_EQ(info->created_at, sample_version("release", 1).created_at);
+  EXPECT_EQ(info->updated_at, sample_version("release", 3).created_at);
+  auto versions = store_->key_versions("release");
+  ASSERT_TRUE(versions);
+  ASSERT_EQ(versions->size(), 3U);
+  for (std::uint32_t index = 0; index < 3; ++index) {
+    EXPECT_EQ((*versions)[index].version, index + 1);
+  }
+  auto old = store_->key_version("release", 1);
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->fingerprint, sample_version("release", 1).fingerprint);
+}
+
+TEST_F(StoreTest, ListKeysIsOrderedByName) {
+  add(sample_version("zeta", 1));
+  add(sample_version("alpha", 1));
+  add(sample_version("alpha", 2));
+  add(sample_version("mid", 1));
+  auto keys = store_->list_keys();
+  ASSERT_TRUE(keys) << keys.error().message();
+  ASSERT_EQ(keys->size(), 3U);
+  EXPECT_EQ((*keys)[0].name, "alpha");
+  EXPECT_EQ((*keys)[0].current_version, 2U);
+  EXPECT_EQ((*keys)[1].name, "mid");
+  EXPECT_EQ((*keys)[2].name, "zeta");
+}
+
+TEST_F(StoreTest, EmptyStoreListsNoKeys) {
+  auto keys = store_->list_keys();
+  ASSERT_TRUE(keys);
+  EXPECT_TRUE(keys->empty());
+}
+
+TEST_F(StoreTest, SecondVersionOneIsAlreadyExistsAndWritesNothing) {
+  add(sample_version("release", 1));
+  auto status = store_->add_key_version(sample_version("release", 1, "other"), "mallory");
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_TRUE(contains(status.error().message(), "'release'")) << status.error().message();
+  auto audit = store_->list_audit(std::nullopt, 100);
+  ASSERT_TRUE(audit);
+  EXPECT_EQ(audit->size(), 1U);
+}
+
+TEST_F(StoreTest, SkippingAVersionIsFailedPrecondition) {
+  add(sample_version("release", 1));
+  auto status = store_->add_key_version(sample_version("release", 3), "alice");
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE(contains(status.error().message(), "current is 1")) << status.error().message();
+}
+
+TEST_F(StoreTest, RepeatingTheCurrentVersionIsFailedPrecondition) {
+  add(sample_version("release", 1));
+  add(sample_version("release", 2));
+  auto status = store_->add_key_version(sample_version("release", 2, "late"), "alice");
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code(), ErrorCode::kFailedPrecondition);
+}
+
+TEST_F(StoreTest, RotatingAMissingKeyIsFailedPrecondition) {
+  auto status = store_->add_key_version(sample_version("ghost", 2), "alice");
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_FALSE(store_->get_key("ghost"));
+}
+
+TEST_F(StoreTest, ReusedFingerprintIsAlreadyExists) {
+  add(sample_version("first", 1));
+  KeyVersion copy = sample_version("second", 1);
+  copy.public_key = sample_version("first", 1).public_key;
+  copy.fingerprint = sample_version("first", 1).fingerprint;
+  auto status = store_->add_key_version(copy, "alice");
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_TRUE(contains(status.error().message(), copy.fingerprint)) << status.error().message();
+  // The whole transaction rolled back: no half-made key "second".
+  EXPECT_FALSE(store_->get_key("second"));
+}
+
+TEST_F(StoreTest, InconsistentVersionsAreInvalidArgument) {
+  KeyVersion wrong_fingerprint = sample_version("release", 1);
+  wrong_fingerprint.fingerprint = sample_version("other", 1).fingerprint;
+  KeyVersion version_zero = sample_version("release", 0);
+  KeyVersion no_name = sample_version("", 1);
+  KeyVersion no_sealed_key = sample_version("release", 1);
+  no_sealed_key.sealed_key.clear();
+  for (const KeyVersion& version : {wrong_fingerprint, version_zero, no_name, no_sealed_key}) {
+    auto status = store_->add_key_version(version, "alice");
+    ASSERT_FALSE(status);
+    EXPECT_EQ(status.error().code(), ErrorCode::kInvalidArgument) << status.error().message();
+  }
+  auto keys = store_->list_keys();
+  ASSERT_TRUE(keys);
+  EXPECT_TRUE(keys->empty());
+}
+
+TEST_F(StoreTest, OversizedKeyMaterialIsResourceExhausted) {
+  KeyVersion huge = sample_version("huge", 1);
+  huge.key_attestation.assign(17 * 1024 * 1024, 0x5a);
+  auto status = store_->add_key_version(huge, "alice");
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_TRUE(contains(status.error().message(), path_)) << status.error().message();
+}
+
+TEST_F(StoreTest, MissingKeysAndVersionsAreNotFound) {
+  add(sample_version("release", 1));
+  auto key = store_->get_key("absent");
+  ASSERT_FALSE(key);
+  EXPECT_EQ(key.error().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(contains(key.error().message(), "'absent'"));
+  auto versions = store_->key_versions("absent");
+  ASSERT_FALSE(versions);
+  EXPECT_EQ(versions.error().code(), ErrorCode::kNotFound);
+  auto version = store_->key_version("release", 2);
+  ASSERT_FALSE(version);
+  EXPECT_EQ(version.error().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(contains(version.error().message(), "version 2")) << version.error().message();
+}
+
+TEST_F(StoreTest, TamperedAlgorithmIsDataLossNamingTheKey) {
+  add(sample_version("release", 1));
+  store_.reset();
+  ASSERT_EQ(raw_execute(path_, "UPDATE key_versions SET algorithm = 'rsa-1024'"), SQLITE_OK);
+  auto reopened = Store::open(path_, OpenMode::kExisting);
+  ASSERT_TRUE(reopened);
+  auto keys = (*reopened)->list_keys();
+  ASSERT_FALSE(keys);
+  EXPECT_EQ(keys.error().code(), ErrorCode::kDataLoss);
+  EXPECT_TRUE(contains(keys.error().message(), "key 'release'")) << keys.error().message();
+  auto version = (*reopened)->key_version("release", 1);
+  ASSERT_FALSE(version);
+  EXPECT_EQ(version.error().code(), ErrorCode::kDataLoss);
+}
+
+TEST_F(StoreTest, SwappedPublicKeyIsDataLoss) {
+  add(sample_version("release", 1));
+  store_.reset();
+  ASSERT_EQ(raw_execute(path_, "UPDATE key_versions SET public_key = x'3059'"), SQLITE_OK);
+  auto reopened = Store::open(path_, OpenMode::kExisting);
+  ASSERT_TRUE(reopened);
+  auto versions = (*reopened)->key_versions("release");
+  ASSERT_FALSE(versions);
+  EXPECT_EQ(versions.error().code(), ErrorCode::kDataLoss);
+  EXPECT_TRUE(contains(versions.error().message(), "fingerprint")) << versions.error().message();
+}
+
+// --- audit -------------------------------------------------------------------------------------
+
+TEST_F(StoreTest, KeyVersionsWriteTheirAuditEvents) {
+  add(sample_version("release", 1));
+  add(sample_version("release", 2));
+  auto events = store_->list_audit(std::string("release"), 10);
+  ASSERT_TRUE(events) << events.error().message();
+  ASSERT_EQ(events->size(), 2U);
+  EXPECT_EQ((*events)[0].action, "key.create");
+  EXPECT_EQ((*events)[0].key_version, 1U);
+  EXPECT_EQ((*events)[1].action, "key.rotate");
+  EXPECT_EQ((*events)[1].key_version, 2U);
+  for (const AuditEvent& event : *events) {
+    EXPECT_EQ(event.actor, "alice");
+    EXPECT_EQ(event.key_name, "release");
+    EXPECT_GT(event.at, 0);
+    EXPECT_TRUE(contains(event.detail, "ecdsa-p256")) << event.detail;
+  }
+  EXPECT_LT((*events)[0].id, (*events)[1].id);
+}
+
+TEST_F(StoreTest, AppendedEventsComeBackWithIdsAndTimes) {
+  AuditEvent event;
+  event.actor = "ci-token-7";
+  event.action = "sign";
+  event.key_name = "release";
+  event.key_version = 4;
+  event.digest = std::string(64, 'a');
+  event.detail = "dsse application/vnd.in-toto+json";
+  auto first = store_->append_audit(event);
+  ASSERT_TRUE(first) << first.error().message();
+  event.at = 1234;
+  auto second = store_->append_audit(event);
+  ASSERT_TRUE(second);
+  EXPECT_GT(*second, *first);
+  auto events = store_->list_audit(std::nullopt, 10);
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->size(), 2U);
+  EXPECT_EQ((*events)[0].id, *first);
+  EXPECT_GT((*events)[0].at, 1'600'000'000);
+  EXPECT_EQ((*events)[1].at, 1234);
+  EXPECT_EQ((*events)[1].actor, event.actor);
+  EXPECT_EQ((*events)[1].digest, event.digest);
+  EXPECT_EQ((*events)[1].detail, event.detail);
+  EXPECT_EQ((*events)[1].key_version, 4U);
+}
+
+TEST_F(StoreTest, ListAuditFiltersByKeyAndStopsAtTheLimit) {
+  add(sample_version("one", 1));
+  add(sample_version("two", 1));
+  add(sample_version("one", 2));
+  add(sample_version("one", 3));
+  auto limited = store_->list_audit(std::string("one"), 2);
+  ASSERT_TRUE(limited);
+  ASSERT_EQ(limited->size(), 2U);
+  EXPECT_EQ((*limited)[0].key_version, 1U);
+  EXPECT_EQ((*limited)[1].key_version, 2U);
+  auto all = store_->list_audit(std::nullopt, 100);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->size(), 4U);
+  auto nothing = store_->list_audit(std::string("absent"), 100);
+  ASSERT_TRUE(nothing);
+  EXPECT_TRUE(nothing->empty());
+  auto zero = store_->list_audit(std::nullopt, 0);
+  ASSERT_TRUE(zero);
+  EXPECT_TRUE(zero->empty());
+}
+
+TEST_F(StoreTest, AuditEventNeedsAnAction) {
+  AuditEvent event;
+  event.actor = "alice";
+  auto id = store_->append_audit(event);
+  ASSERT_FALSE(id);
+  EXPECT_EQ(id.error().code(), ErrorCode::kInvalidArgument);
+  auto events = store_->list_audit(std::nullopt, 10);
+  ASSERT_TRUE(events);
+  EXPECT_TRUE(events->empty());
+}
+
+TEST_F(StoreTest, AuditRowBreakingItsConstraintsIsRefusedAtOpen) {
+  AuditEvent event;
+  event.action = "sign";
+  ASSERT_TRUE(store_->append_audit(event));
+  store_.reset();
+  ASSERT_EQ(raw_execute(path_, "UPDATE audit SET key_version = -1"), SQLITE_CONSTRAINT);
+  ASSERT_EQ(raw_execute(path_,
+                        "PRAGMA ignore_check_constraints = ON; "
+                        "UPDATE audit SET key_version = -1"),
+            SQLITE_OK);
+  auto reopened = Store::open(path_, OpenMode::kExisting);
+  ASSERT_FALSE(reopened);
+  EXPECT_EQ(reopened.error().code(), ErrorCode::kDataLoss);
+  EXPECT_TRUE(contains(reopened.error().message(), "CHECK constraint failed in audit"))
+      << reopened.error().message();
+}
+
+}  // namespace
+}  // namespace ensign::host::store

@@ -1,0 +1,137 @@
+// store_test_support.h: fixtures the host store's tests share: a scratch directory, key versions
+// with consistent fingerprints, whole-file snapshots, and raw SQLite access for building foreign
+// or tampered files behind the store's back.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <string>
+
+#include "core/bytes.h"
+#include "crypto/keys.h"
+#include "host/store/internal/sqlite_handles.h"
+#include "host/store/store.h"
+
+namespace ensign::host::store::testing {
+
+// ScratchDirectory is a fresh directory under $TMPDIR (or /tmp), removed with its contents.
+class ScratchDirectory {
+ public:
+  ScratchDirectory() {
+    const char* base = std::getenv("TMPDIR");
+    std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/ensign-store-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      ADD_FAILURE() << "mkdtemp failed for " << pattern;
+    }
+    path_ = pattern;
+  }
+  ~ScratchDirectory() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  ScratchDirectory(const ScratchDirectory&) = delete;
+  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
+
+  // file returns the path of `name` inside the directory.
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+  // entries returns the names of the files in the directory.
+  std::set<std::string> entries() const {
+    std::set<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(path_)) {
+      names.insert(entry.path().filename().string());
+    }
+    return names;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// sample_version returns a consistent KeyVersion: its public key bytes depend on the name, the
+// version and `salt`, and its fingerprint is their SHA-256, as the store requires. The store
+// treats the key material as opaque, so the bytes need not be a real SPKI.
+inline KeyVersion sample_version(
+    const std::string& name,
+    std::uint32_t version,
+    const std::string& salt = "",
+    crypto::KeyAlgorithm algorithm = crypto::KeyAlgorithm::kEcdsaP256) {
+  KeyVersion key;
+  key.name = name;
+  key.version = version;
+  key.algorithm = algorithm;
+  key.public_key = to_bytes("spki:" + name + ":" + std::to_string(version) + ":" + salt);
+  key.sealed_key = to_bytes("sealed:" + name + ":" + std::to_string(version));
+  key.key_attestation = to_bytes("evidence:" + name + ":" + std::to_string(version));
+  key.platform = "sim";
+  key.fingerprint = crypto::key_fingerprint(key.public_key);
+  key.created_at = 1'700'000'000 + version;
+  return key;
+}
+
+// read_all returns the bytes of the file at `path`, or nothing when it cannot be read.
+inline std::string read_all(const std::string& path) {
+  std::ifstream stream(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
+}
+
+// write_all replaces the file at `path` with `data`.
+inline void write_all(const std::string& path, const std::string& data) {
+  std::ofstream stream(path, std::ios::binary | std::ios::trunc);
+  stream.write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+// raw_open opens (creating) a SQLite file directly, bypassing the store's checks.
+inline internal::ConnectionPtr raw_open(const std::string& path) {
+  sqlite3* raw = nullptr;
+  int result_code = sqlite3_open(path.c_str(), &raw);
+  internal::ConnectionPtr connection(raw);
+  EXPECT_EQ(result_code, SQLITE_OK) << path;
+  return connection;
+}
+
+// memory_connection opens a private in-memory database with extended result codes, for tests of
+// statements and row decoding that need no file.
+inline internal::ConnectionPtr memory_connection() {
+  sqlite3* raw = nullptr;
+  EXPECT_EQ(sqlite3_open(":memory:", &raw), SQLITE_OK);
+  internal::ConnectionPtr connection(raw);
+  sqlite3_extended_result_codes(raw, 1);
+  return connection;
+}
+
+// raw_execute runs SQL on the file at `path` directly and returns SQLite's result code.
+inline int raw_execute(const std::string& path, const std::string& sql) {
+  auto connection = raw_open(path);
+  return sqlite3_exec(connection.get(), sql.c_str(), nullptr, nullptr, nullptr);
+}
+
+// raw_text returns the first column of the first row of `sql` on the file at `path` as text, or
+// "<error>" when the query fails.
+inline std::string raw_text(const std::string& path, const std::string& sql) {
+  auto connection = raw_open(path);
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(connection.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
+    return "<error>";
+  }
+  internal::StatementPtr statement(raw);
+  if (sqlite3_step(statement.get()) != SQLITE_ROW) {
+    return "<error>";
+  }
+  const unsigned char* text = sqlite3_column_text(statement.get(), 0);
+  return text != nullptr ? reinterpret_cast<const char*>(text) : "";
+}
+
+// contains tells whether `text` has `part` in it, for readable message assertions.
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace ensign::host::store::testing
