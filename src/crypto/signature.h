@@ -11,6 +11,9 @@
 
 namespace ensign::crypto {
 
+// Every function here checks that `key` really is of `algorithm`: signing fails with
+// InvalidArgument, and verifying returns false, when it is not.
+
 // sign_digest signs a precomputed digest with an ECDSA key; the digest length must match the
 // algorithm's hash (32 bytes for P-256, 48 for P-384). Fails with InvalidArgument for Ed25519,
 // which cannot sign a digest.

@@ -25,6 +25,7 @@
 #include "crypto/aead.h"
 #include "crypto/keys.h"
 #include "host/store/store.h"
+#include "support/scratch_directory.h"
 #include "tee/sim/measurement.h"
 #include "tee/sim/sim_platform.h"
 
@@ -139,15 +140,12 @@ std::vector<std::string> findings(const std::vector<std::string>& roots,
 class SecretScanTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/ensign-scan-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    work_ = pattern;
+    work_ = scratch_.root();
     home_ = work_ + "/home";
     outputs_ = work_ + "/outputs";
     fs::create_directories(outputs_);
     ::setenv("ENSIGN_HOME", home_.c_str(), 1);
   }
-  void TearDown() override { fs::remove_all(work_); }
 
   // run executes an ensign command with --verbose, appending its stdout and stderr (which
   // includes the enclave's log lines) to the session log.
@@ -157,6 +155,7 @@ class SecretScanTest : public ::testing::Test {
     ASSERT_EQ(std::system(command.c_str()), 0) << command;
   }
 
+  test::ScratchDirectory scratch_;
   std::string pem_leak_;  // a PEM body of one private key, for the control
   std::string work_;
   std::string home_;

@@ -53,6 +53,7 @@ for fuzzer in "$fuzz_dir"/*; do
   fi
 
   status=ok
+  started=$SECONDS
   # -timeout bounds one input; the outer timeout only guards against a fuzzer that hangs on exit.
   if ! timeout --kill-after=30 $((seconds + 120)) "$fuzzer" -max_total_time="$seconds" \
       -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/" \
@@ -63,10 +64,11 @@ for fuzzer in "$fuzz_dir"/*; do
     status=FAILED
   fi
 
+  elapsed=$((SECONDS - started))
   runs=$(number_in "$log" number_of_executed_units)
   units=$(find "$corpus" -type f | wc -l)
   printf '%-28s %-6s %s s, %s runs, corpus %s -> %s\n' \
-    "$executable" "$status" "$seconds" "$runs" "$seeds" "$units"
+    "$executable" "$status" "$elapsed" "$runs" "$seeds" "$units"
   if [[ $status != ok ]]; then
     failures=$((failures + 1))
     kept=$findings_root/$folder

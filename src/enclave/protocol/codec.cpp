@@ -9,9 +9,6 @@
 namespace ensign::enclave::protocol {
 namespace {
 
-constexpr std::size_t kMaxPublicKeySize = 1024;
-constexpr std::size_t kMaxMeasurementSize = 64;
-constexpr std::size_t kMaxSignatureSize = 512;
 constexpr std::size_t kHeaderSize = 8;
 
 // Writer appends fields to a frame body.

@@ -38,6 +38,9 @@ inline constexpr std::size_t kMaxTextSize = 256;
 inline constexpr std::size_t kMaxSignMessageSize = 4 * 1024 * 1024;
 inline constexpr std::size_t kMaxFrameBodySize = kMaxSignMessageSize + 16 * 1024;
 inline constexpr std::size_t kReportDataSize = 64;
+inline constexpr std::size_t kMaxPublicKeySize = 1024;
+inline constexpr std::size_t kMaxMeasurementSize = 64;
+inline constexpr std::size_t kMaxSignatureSize = 512;
 
 enum class MessageType : std::uint16_t {
   kHelloRequest = 1,        // host -> enclave

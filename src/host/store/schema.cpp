@@ -152,8 +152,9 @@ Status check_objects(const Database& database) {
     ENSIGN_TRY(type, statement.text(0));
     ENSIGN_TRY(name, statement.text(1));
     if (type == "trigger" || type == "view") {
-      return fail(
-          data_loss(database.path(), "unexpected " + type + " '" + name + "' in the schema"));
+      std::string problem = "unexpected ";
+      problem.append(type).append(" '").append(name).append("' in the schema");
+      return fail(data_loss(database.path(), problem));
     }
     if (type == "table") {
       tables.insert(std::move(name));

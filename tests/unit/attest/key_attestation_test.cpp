@@ -6,6 +6,7 @@
 
 #include "crypto/keys.h"
 #include "tee/sim/sim_platform.h"
+#include "support/scratch_directory.h"
 #include "tee/sim/report.h"
 
 namespace ensign::attest {
@@ -14,9 +15,7 @@ namespace {
 class KeyAttestationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/ensign-attest-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    dir_ = pattern;
+    dir_ = scratch_.root();
     measurement_ = Bytes(48, 0xab);
     auto platform = tee::sim::SimPlatform::open(dir_ + "/root.pem", measurement_,
                                                 tee::sim::RootMode::kCreateIfMissing);
@@ -26,7 +25,6 @@ class KeyAttestationTest : public ::testing::Test {
     public_key_ = crypto::public_key_to_der(key.get()).value();
     evidence_ = platform_->evidence(tee::sim::key_attestation_report_data(public_key_)).value();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   KeyAttestationResult check(ByteView evidence, ByteView public_key,
                              const std::optional<Bytes>& measurement = std::nullopt) {
@@ -34,6 +32,7 @@ class KeyAttestationTest : public ::testing::Test {
                                   measurement);
   }
 
+  test::ScratchDirectory scratch_;
   std::string dir_;
   Bytes measurement_;
   std::unique_ptr<tee::sim::SimPlatform> platform_;

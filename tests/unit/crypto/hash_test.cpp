@@ -138,8 +138,8 @@ TEST(HashFileTest, MissingFileIsNotFound) {
 TEST(HashFileTest, DirectoryIsRefused) {
   auto digest = hash_file(HashAlgorithm::kSha256, "/");
   ASSERT_FALSE(digest.has_value());
-  EXPECT_EQ(digest.error().code(), ErrorCode::kUnavailable);
-  EXPECT_EQ(digest.error().message().rfind("/: ", 0), 0u) << digest.error().message();
+  EXPECT_EQ(digest.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(digest.error().message().rfind("/: is a directory", 0), 0u) << digest.error().message();
 }
 
 TEST(HashFileTest, PathThroughAFileIsRefused) {

@@ -23,6 +23,7 @@
 #include "crypto/signature.h"
 #include "formats/bundle.h"
 #include "formats/intoto.h"
+#include "support/scratch_directory.h"
 
 namespace ensign::formats::testing {
 
@@ -84,36 +85,7 @@ inline Bytes statement_for(const std::string& name, ByteView artifact) {
       intoto_statement({subject}, "https://slsa.dev/provenance/v1", R"({"buildType":"x"})"));
 }
 
-// ScratchDirectory is a fresh directory under TMPDIR, removed with its contents on destruction.
-class ScratchDirectory {
- public:
-  ScratchDirectory() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "ensign-formats-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed for " + pattern);
-    }
-    path_ = pattern;
-  }
-  ~ScratchDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ScratchDirectory(const ScratchDirectory&) = delete;
-  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-
-  // write puts `contents` in the file `name` and returns its path.
-  std::string write(const std::string& name, ByteView contents) const {
-    std::string path = (path_ / name).string();
-    must(write_file_atomic(path, contents, 0600));
-    return path;
-  }
-
-  std::string path(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using test::ScratchDirectory;
 
 // CommandResult is what a shell command printed (stdout and stderr) and its exit status.
 struct CommandResult {

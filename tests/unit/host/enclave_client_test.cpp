@@ -105,10 +105,8 @@ TEST(EnclaveClientStartTest, MissingBinaryFailsClearly) {
 }
 
 TEST(EnclaveClientStartTest, MissingRootReportsTheEnclavesExitStatus) {
-  char pattern[] = "/tmp/ensign-host-XXXXXX";
-  ASSERT_NE(::mkdtemp(pattern), nullptr);
-  auto started = EnclaveClient::start({enclave_binary(), pattern, false, false});
-  std::filesystem::remove_all(pattern);
+  test::ScratchDirectory empty;
+  auto started = EnclaveClient::start({enclave_binary(), empty.root(), false, false});
   ASSERT_FALSE(started);
   EXPECT_EQ(started.error().code(), ErrorCode::kUnavailable);
   EXPECT_NE(started.error().message().find("exited with status 3"), std::string::npos)

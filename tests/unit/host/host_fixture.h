@@ -11,6 +11,7 @@
 #include "host/enclave_client.h"
 #include "host/state.h"
 #include "host/store/store.h"
+#include "support/scratch_directory.h"
 
 namespace ensign::host {
 
@@ -21,9 +22,7 @@ inline std::string enclave_binary() {
 class HostFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/ensign-host-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    home_ = pattern;
+    home_ = scratch_.root();
     auto started = EnclaveClient::start({enclave_binary(), home_, true, false});
     ASSERT_TRUE(started) << started.error().message();
     enclave_ = std::move(started).value();
@@ -34,9 +33,9 @@ class HostFixture : public ::testing::Test {
   void TearDown() override {
     enclave_.reset();
     store_.reset();
-    std::filesystem::remove_all(home_);
   }
 
+  test::ScratchDirectory scratch_;
   std::string home_;
   std::unique_ptr<EnclaveClient> enclave_;
   std::unique_ptr<store::Store> store_;

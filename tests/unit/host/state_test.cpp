@@ -6,18 +6,15 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/scratch_directory.h"
+
 namespace ensign::host {
 namespace {
 
 class StateTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/ensign-state-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    root_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(root_); }
-  std::string root_;
+  test::ScratchDirectory scratch_;
+  std::string root_ = scratch_.root();
 };
 
 TEST_F(StateTest, StateDirFollowsEnsignHomeThenXdgThenHome) {

@@ -21,10 +21,6 @@ namespace {
 
 using crypto::KeyAlgorithm;
 
-// Bounds private to codec.cpp, as the comments in messages.h state them.
-constexpr std::size_t kMaxPublicKeySize = 1024;
-constexpr std::size_t kMaxMeasurementSize = 64;
-constexpr std::size_t kMaxSignatureSize = 512;
 constexpr std::size_t kHeaderSize = 8;
 constexpr std::uint32_t kRequestId = 0x01020304;
 

@@ -163,9 +163,10 @@ TEST_F(SchemaTest, DamagedPageFailsTheIntegrityCheck) {
         "fill"));
   }
   std::string bytes = testing::read_all(path_);
-  ASSERT_GT(bytes.size(), 3U * 4096U);
+  constexpr std::ptrdiff_t kThirdPage = std::ptrdiff_t{2} * 4096;
+  ASSERT_GT(bytes.size(), static_cast<std::size_t>(kThirdPage + 4096));
   // Scribble over the cell area of the third page, leaving its header intact.
-  std::fill(bytes.begin() + 2 * 4096 + 1000, bytes.begin() + 2 * 4096 + 3000, '\x7f');
+  std::fill(bytes.begin() + kThirdPage + 1000, bytes.begin() + kThirdPage + 3000, '\x7f');
   write_all(path_, bytes);
   auto status = check_integrity(open());
   ASSERT_FALSE(status);

@@ -34,7 +34,8 @@ enum ChildExit : int {
 };
 
 int report(ChildExit code, const Error& error) {
-  std::fprintf(stderr, "racing child %d: %s\n", static_cast<int>(code), error.message().c_str());
+  static_cast<void>(std::fprintf(
+      stderr, "racing child %d: %s\n", static_cast<int>(code), error.message().c_str()));
   return code;
 }
 

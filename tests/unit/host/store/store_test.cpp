@@ -254,7 +254,7 @@ TEST_F(StoreTest, InconsistentVersionsAreInvalidArgument) {
 
 TEST_F(StoreTest, OversizedKeyMaterialIsResourceExhausted) {
   KeyVersion huge = sample_version("huge", 1);
-  huge.key_attestation.assign(17 * 1024 * 1024, 0x5a);
+  huge.key_attestation.assign(std::size_t{17} * 1024 * 1024, 0x5a);
   auto status = store_->add_key_version(huge, "alice");
   ASSERT_FALSE(status);
   EXPECT_EQ(status.error().code(), ErrorCode::kResourceExhausted);
