@@ -51,14 +51,17 @@ Result<Message> Dispatcher::dispatch(const Message& request) {
         if constexpr (std::is_same_v<T, protocol::HelloRequest>) {
           const tee::Identity& identity = platform_.identity();
           logger_.info("hello");
-          return Message(protocol::HelloReply{identity.platform, identity.measurement,
-                                              identity.platform_key, ENSIGN_VERSION, hardening_});
+          return Message(protocol::HelloReply{identity.platform,
+                                              identity.measurement,
+                                              identity.platform_key,
+                                              ENSIGN_VERSION,
+                                              hardening_});
         } else if constexpr (std::is_same_v<T, protocol::GenerateKeyRequest>) {
-          logger_.info("generate key " + typed.key_id + "@" + std::to_string(typed.version) +
-                       " " + std::string(crypto::key_algorithm_name(typed.algorithm)));
+          logger_.info("generate key " + object_id(typed.key_id, typed.version) + " " +
+                       std::string(crypto::key_algorithm_name(typed.algorithm)));
           return as_message(keyring_.generate(typed));
         } else if constexpr (std::is_same_v<T, protocol::SignRequest>) {
-          logger_.info("sign with key " + typed.key_id + "@" + std::to_string(typed.version) +
+          logger_.info("sign with key " + object_id(typed.key_id, typed.version) +
                        ", input sha256 " + short_digest(typed.data));
           return as_message(keyring_.sign(typed));
         } else if constexpr (std::is_same_v<T, protocol::EvidenceRequest>) {
@@ -91,11 +94,11 @@ Bytes Dispatcher::handle(ByteView body) noexcept {
     }
   } catch (const std::exception&) {
     // The exception's text is not sent: it could echo data the request carried.
-    reply = fail(ErrorCode::kInternal, "internal error while handling request " +
-                                           std::to_string(request_id));
+    reply = fail(ErrorCode::kInternal,
+                 "internal error while handling request " + std::to_string(request_id));
   } catch (...) {
-    reply = fail(ErrorCode::kInternal, "internal error while handling request " +
-                                           std::to_string(request_id));
+    reply = fail(ErrorCode::kInternal,
+                 "internal error while handling request " + std::to_string(request_id));
   }
   if (!reply) {
     return refuse(request_id, reply.error());
@@ -108,8 +111,8 @@ Bytes Dispatcher::handle(ByteView body) noexcept {
 }
 
 Bytes Dispatcher::refuse(std::uint32_t request_id, const Error& error) const noexcept {
-  logger_.error("request " + std::to_string(request_id) + " failed: " +
-                std::string(error_code_name(error.code())) + ": " + error.message());
+  logger_.error("request " + std::to_string(request_id) +
+                " failed: " + std::string(error_code_name(error.code())) + ": " + error.message());
   auto frame = protocol::encode_frame(request_id, error_reply(error));
   // An ErrorReply with a bounded, printable message always encodes.
   return frame ? std::move(frame).value() : Bytes{};

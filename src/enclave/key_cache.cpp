@@ -36,9 +36,8 @@ CachedKey KeyCache::insert(const std::string& key_id,
   if (entries_.size() >= capacity_) {
     entries_.pop_back();
   }
-  entries_.push_front(
-      Entry{key_id, version, Bytes(blob_digest.begin(), blob_digest.end()), std::move(key),
-            algorithm});
+  entries_.push_front(Entry{
+      key_id, version, Bytes(blob_digest.begin(), blob_digest.end()), std::move(key), algorithm});
   return {entries_.front().key.get(), algorithm};
 }
 

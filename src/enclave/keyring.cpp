@@ -21,8 +21,8 @@ Result<protocol::GenerateKeyReply> Keyring::generate(const protocol::GenerateKey
   ENSIGN_TRY(sealed, platform_.seal(tee::SealPurpose::kSigningKey, id, private_der));
   ENSIGN_TRY(public_der, crypto::public_key_to_der(key.get()));
   ENSIGN_TRY(attestation, platform_.evidence(tee::sim::key_attestation_report_data(public_der)));
-  cache_.insert(request.key_id, request.version, crypto::sha256(sealed), std::move(key),
-                request.algorithm);
+  cache_.insert(
+      request.key_id, request.version, crypto::sha256(sealed), std::move(key), request.algorithm);
   reply.public_key = std::move(public_der);
   reply.sealed_key = std::move(sealed);
   reply.key_attestation = std::move(attestation);
@@ -42,8 +42,7 @@ Result<CachedKey> Keyring::unsealed_key(const protocol::SignRequest& request) {
     }
     return cached;
   }
-  ENSIGN_TRY(private_der,
-             platform_.unseal(tee::SealPurpose::kSigningKey, id, request.sealed_key));
+  ENSIGN_TRY(private_der, platform_.unseal(tee::SealPurpose::kSigningKey, id, request.sealed_key));
   // The blob authenticated, so a key that does not decode as the request's algorithm is one of
   // another algorithm: the request is wrong, not the blob.
   auto key = crypto::private_key_from_der(private_der, request.algorithm);
@@ -51,8 +50,8 @@ Result<CachedKey> Keyring::unsealed_key(const protocol::SignRequest& request) {
     return fail(ErrorCode::kInvalidArgument,
                 "key " + id + " does not match the request: " + key.error().message());
   }
-  return cache_.insert(request.key_id, request.version, blob_digest, std::move(key).value(),
-                       request.algorithm);
+  return cache_.insert(
+      request.key_id, request.version, blob_digest, std::move(key).value(), request.algorithm);
 }
 
 Result<protocol::SignReply> Keyring::sign(const protocol::SignRequest& request) {

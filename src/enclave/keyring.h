@@ -17,8 +17,7 @@ class Keyring {
  public:
   // Keyring borrows `platform`, which must outlive it; it caches up to `cache_capacity` unsealed
   // keys.
-  explicit Keyring(tee::Platform& platform,
-                   std::size_t cache_capacity = kDefaultKeyCacheCapacity);
+  explicit Keyring(tee::Platform& platform, std::size_t cache_capacity = kDefaultKeyCacheCapacity);
 
   // generate makes a key pair, seals its PKCS#8 private key for "<key_id>@<version>" and
   // returns the DER SPKI, the sealed blob and a key attestation: platform evidence whose report

@@ -52,9 +52,11 @@ int main(int argc, char** argv) {
     return startup_failure(logger, measurement.error());
   }
   // The secure heap comes before the root is read, so the root's private scalar lives in it.
-  std::uint32_t hardening = enclave::init_secure_heap() ? enclave::protocol::kHardenedSecureHeap : 0;
+  std::uint32_t hardening =
+      enclave::init_secure_heap() ? enclave::protocol::kHardenedSecureHeap : 0;
   auto platform = tee::sim::SimPlatform::open(
-      options->state_dir + "/" + enclave::protocol::kSimRootFileName, *measurement,
+      options->state_dir + "/" + enclave::protocol::kSimRootFileName,
+      *measurement,
       options->create_root ? tee::sim::RootMode::kCreateIfMissing : tee::sim::RootMode::kLoad);
   if (!platform) {
     return startup_failure(logger, platform.error());
@@ -67,8 +69,7 @@ int main(int argc, char** argv) {
     return startup_failure(logger, restricted.error());
   }
   hardening |= *restricted;
-  if (auto filtered = enclave::install_seccomp_filter(kEnclaveSocketFd, STDERR_FILENO);
-      !filtered) {
+  if (auto filtered = enclave::install_seccomp_filter(kEnclaveSocketFd, STDERR_FILENO); !filtered) {
     return startup_failure(logger, filtered.error());
   }
   hardening |= enclave::protocol::kHardenedSeccomp;

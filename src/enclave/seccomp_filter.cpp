@@ -40,21 +40,20 @@ constexpr int kAlwaysAllowed[] = {
 // the tracer is killed and the enclave waits for it forever. A sanitizer *error* report may
 // still be cut short where its symbolizer needs more.
 constexpr int kSanitizerAllowed[] = {
-    SCMP_SYS(read),         SCMP_SYS(write),         SCMP_SYS(open),     SCMP_SYS(close),
-    SCMP_SYS(lseek),        SCMP_SYS(getdents),      SCMP_SYS(pipe2),    SCMP_SYS(mprotect),
-    SCMP_SYS(madvise),      SCMP_SYS(clone),         SCMP_SYS(ptrace),   SCMP_SYS(wait4),
-    SCMP_SYS(prctl),        SCMP_SYS(sched_yield),   SCMP_SYS(gettid),   SCMP_SYS(getppid),
-    SCMP_SYS(sigaltstack),  SCMP_SYS(rt_sigaction),  SCMP_SYS(rt_sigprocmask),
-    SCMP_SYS(exit),
+    SCMP_SYS(read),        SCMP_SYS(write),        SCMP_SYS(open),           SCMP_SYS(close),
+    SCMP_SYS(lseek),       SCMP_SYS(getdents),     SCMP_SYS(pipe2),          SCMP_SYS(mprotect),
+    SCMP_SYS(madvise),     SCMP_SYS(clone),        SCMP_SYS(ptrace),         SCMP_SYS(wait4),
+    SCMP_SYS(prctl),       SCMP_SYS(sched_yield),  SCMP_SYS(gettid),         SCMP_SYS(getppid),
+    SCMP_SYS(sigaltstack), SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask), SCMP_SYS(exit),
 };
 #endif
 
 Status add_rule(scmp_filter_ctx filter, int syscall, unsigned count, const scmp_arg_cmp* args) {
   int result = seccomp_rule_add_array(filter, SCMP_ACT_ALLOW, syscall, count, args);
   if (result != 0) {
-    return fail(ErrorCode::kInternal, "cannot add seccomp rule for system call " +
-                                          std::to_string(syscall) + ": " +
-                                          std::strerror(-result));
+    return fail(ErrorCode::kInternal,
+                "cannot add seccomp rule for system call " + std::to_string(syscall) + ": " +
+                    std::strerror(-result));
   }
   return {};
 }
@@ -71,9 +70,10 @@ Status install_seccomp_filter(int socket_fd, int log_fd) {
   }
   auto socket = static_cast<scmp_datum_t>(socket_fd);
   auto log = static_cast<scmp_datum_t>(log_fd);
-  const scmp_arg_cmp on_socket[] = {SCMP_A0(SCMP_CMP_EQ, socket)};
-  const scmp_arg_cmp on_log[] = {SCMP_A0(SCMP_CMP_EQ, log)};
-  const scmp_arg_cmp not_executable[] = {SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)};
+  // Written out rather than with SCMP_A0(), whose C99 compound literals C++ does not have.
+  const scmp_arg_cmp on_socket[] = {{0, SCMP_CMP_EQ, socket, 0}};
+  const scmp_arg_cmp on_log[] = {{0, SCMP_CMP_EQ, log, 0}};
+  const scmp_arg_cmp not_executable[] = {{2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0}};
   // FrameChannel reads requests from, and sends replies to, the host's socket only.
   ENSIGN_CHECK(add_rule(filter.get(), SCMP_SYS(read), 1, on_socket));
   ENSIGN_CHECK(add_rule(filter.get(), SCMP_SYS(sendto), 1, on_socket));

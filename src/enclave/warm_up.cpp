@@ -10,9 +10,9 @@
 namespace ensign::enclave {
 
 Status warm_up(tee::Platform& platform) {
-  if (OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG | OPENSSL_INIT_ADD_ALL_CIPHERS |
-                              OPENSSL_INIT_ADD_ALL_DIGESTS,
-                          nullptr) != 1) {
+  if (OPENSSL_init_crypto(
+          OPENSSL_INIT_LOAD_CONFIG | OPENSSL_INIT_ADD_ALL_CIPHERS | OPENSSL_INIT_ADD_ALL_DIGESTS,
+          nullptr) != 1) {
     return fail(openssl_error("cannot initialise OpenSSL"));
   }
   unsigned char sample[32];
@@ -24,11 +24,16 @@ Status warm_up(tee::Platform& platform) {
   // (a blob that fails to authenticate) run too.
   Keyring maker(platform, 1);
   Keyring user(platform, 1);
-  for (auto algorithm : {crypto::KeyAlgorithm::kEcdsaP256, crypto::KeyAlgorithm::kEcdsaP384,
+  for (auto algorithm : {crypto::KeyAlgorithm::kEcdsaP256,
+                         crypto::KeyAlgorithm::kEcdsaP384,
                          crypto::KeyAlgorithm::kEd25519}) {
     ENSIGN_TRY(generated, maker.generate({"warm-up", 1, algorithm}));
-    protocol::SignRequest sign{"warm-up", 1, algorithm, generated.sealed_key,
-                               protocol::SignInput::kMessage, to_bytes("warm-up")};
+    protocol::SignRequest sign{"warm-up",
+                               1,
+                               algorithm,
+                               generated.sealed_key,
+                               protocol::SignInput::kMessage,
+                               to_bytes("warm-up")};
     ENSIGN_CHECK(user.sign(sign));
     if (auto hash = crypto::signature_hash(algorithm)) {
       sign.input = protocol::SignInput::kDigest;

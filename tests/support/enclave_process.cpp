@@ -43,7 +43,9 @@ std::vector<std::string> arguments_of(const EnclaveOptions& options) {
 
 // run_child sets up the descriptors as launch.h says and executes the enclave; only
 // async-signal-safe calls, as the child of a fork.
-[[noreturn]] void run_child(const char* binary, char* const* argv, int enclave_end,
+[[noreturn]] void run_child(const char* binary,
+                            char* const* argv,
+                            int enclave_end,
                             int stderr_write) {
   if (stderr_write >= 0 && ::dup2(stderr_write, STDERR_FILENO) < 0) {
     ::_exit(126);

@@ -41,12 +41,12 @@ std::string key_label(std::string_view name, std::uint32_t version) {
   return "key '" + std::string(name) + "' version " + std::to_string(version);
 }
 
-// validate_key_version refuses a KeyVersion the store must never hold.
-Status validate_key_version(const KeyVersion& version) {
+// validate_key_version refuses a KeyVersion the store at `path` must never hold.
+Status validate_key_version(const std::string& path, const KeyVersion& version) {
   if (version.name.empty()) {
-    return fail(ErrorCode::kInvalidArgument, "a key version needs a key name");
+    return fail(ErrorCode::kInvalidArgument, path + ": a key version needs a key name");
   }
-  std::string label = key_label(version.name, version.version);
+  std::string label = path + ": " + key_label(version.name, version.version);
   if (version.version == 0) {
     return fail(ErrorCode::kInvalidArgument, label + ": versions start at 1");
   }
@@ -189,7 +189,7 @@ class SqliteStore final : public Store {
   }
 
   Status add_key_version(const KeyVersion& version, std::string_view actor) override {
-    ENSIGN_CHECK(validate_key_version(version));
+    ENSIGN_CHECK(validate_key_version(database_.path(), version));
     std::lock_guard lock(mutex_);
     return internal::in_transaction(database_, [&]() -> Status {
       ENSIGN_CHECK(check_next_version(version));
@@ -298,11 +298,16 @@ class SqliteStore final : public Store {
     ENSIGN_CHECK(statement.bind_text(1, version.name));
     ENSIGN_TRY(has_row, statement.step());
     std::int64_t current = 0;
+    std::string key = "key '" + version.name + "'";
     if (has_row && !statement.is_null(0)) {
       ENSIGN_TRY(stored, statement.integer(0));
+      if (stored < 1 || stored > std::numeric_limits<std::uint32_t>::max()) {
+        return fail(ErrorCode::kDataLoss,
+                    database_.path() + ": " + key + ": stored version " + std::to_string(stored) +
+                        " is out of range");
+      }
       current = stored;
     }
-    std::string key = "key '" + version.name + "'";
     if (version.version == 1 && current != 0) {
       return fail(ErrorCode::kAlreadyExists,
                   database_.path() + ": " + key + " already exists (current version " +
@@ -360,10 +365,20 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenMode mod
     return fail(ErrorCode::kFailedPrecondition,
                 path + ": the file is empty, not an ensign database: run `ensign init`");
   }
+  // An up-to-date file has its objects checked before anything is written; a new or older one
+  // once its migrations have made them.
+  bool up_to_date =
+      !inspection.empty &&
+      inspection.schema_version == static_cast<std::int64_t>(internal::migrations().size());
+  if (up_to_date) {
+    ENSIGN_CHECK(internal::check_objects(database));
+  }
   ENSIGN_CHECK(internal::check_integrity(database));
   ENSIGN_CHECK(use_write_ahead_log(database));
   ENSIGN_CHECK(internal::migrate(database));
-  ENSIGN_CHECK(internal::check_objects(database));
+  if (!up_to_date) {
+    ENSIGN_CHECK(internal::check_objects(database));
+  }
   return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(database)));
 }
 

@@ -139,11 +139,11 @@ Status verify_sim_report(const SimReport& report, ByteView root_public_key_der) 
   ENSIGN_TRY(key, crypto::public_key_from_der(root_public_key_der));
   auto algorithm = crypto::key_algorithm_of(key.get());
   if (!algorithm || *algorithm != crypto::KeyAlgorithm::kEcdsaP384) {
-    return fail(ErrorCode::kInvalidArgument, "sim root key " + short_hex(expected_id) +
-                                                 " is not an ECDSA P-384 public key");
+    return fail(ErrorCode::kInvalidArgument,
+                "sim root key " + short_hex(expected_id) + " is not an ECDSA P-384 public key");
   }
-  if (!crypto::verify_message(key.get(), crypto::KeyAlgorithm::kEcdsaP384, report.signed_bytes,
-                              report.signature)) {
+  if (!crypto::verify_message(
+          key.get(), crypto::KeyAlgorithm::kEcdsaP384, report.signed_bytes, report.signature)) {
     return fail(ErrorCode::kUnauthenticated,
                 "sim report signature does not verify with root key " + short_hex(expected_id));
   }

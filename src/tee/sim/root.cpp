@@ -54,16 +54,14 @@ Result<BioPtr> open_root_bio(const std::string& path) {
     return fail(ErrorCode::kInvalidArgument, path + ": sim root is not a regular file");
   }
   if ((info.st_mode & 077) != 0) {
-    return fail(ErrorCode::kPermissionDenied, path + ": sim root has mode " +
-                                                  mode_text(info.st_mode) +
-                                                  ", open to group or others; run `chmod 600 " +
-                                                  path + "`");
+    return fail(ErrorCode::kPermissionDenied,
+                path + ": sim root has mode " + mode_text(info.st_mode) +
+                    ", open to group or others; run `chmod 600 " + path + "`");
   }
   if (static_cast<std::size_t>(info.st_size) > kMaxRootFileSize) {
-    return fail(ErrorCode::kInvalidArgument, path + ": sim root of " +
-                                                 std::to_string(info.st_size) +
-                                                 " bytes is over the limit of " +
-                                                 std::to_string(kMaxRootFileSize));
+    return fail(ErrorCode::kInvalidArgument,
+                path + ": sim root of " + std::to_string(info.st_size) +
+                    " bytes is over the limit of " + std::to_string(kMaxRootFileSize));
   }
   return bio;
 }
@@ -93,8 +91,8 @@ Result<EvpPkeyPtr> create_sim_root(const std::string& path) {
   ENSIGN_TRY(key, crypto::generate_private_key(crypto::KeyAlgorithm::kEcdsaP384));
   // A secure-heap memory BIO: the PEM text never sits on the ordinary heap.
   BioPtr bio(BIO_new(BIO_s_secmem()));
-  if (!bio || PEM_write_bio_PKCS8PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr,
-                                            nullptr) != 1) {
+  if (!bio || PEM_write_bio_PKCS8PrivateKey(
+                  bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     return fail(openssl_error(path + ": cannot encode sim root"));
   }
   char* data = nullptr;

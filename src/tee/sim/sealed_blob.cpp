@@ -73,8 +73,7 @@ Result<Header> parse_header(ByteView blob) {
   auto object_id_size = cursor.u8();
   auto object_id = cursor.take(*object_id_size);
   auto nonce = cursor.take(crypto::kAesGcmNonceSize);
-  if (*object_id_size == 0 || !object_id || !nonce ||
-      cursor.remaining() < crypto::kAesGcmTagSize) {
+  if (*object_id_size == 0 || !object_id || !nonce || cursor.remaining() < crypto::kAesGcmTagSize) {
     return data_loss("is truncated or not a sealed blob (" + std::to_string(blob.size()) +
                      " bytes)");
   }
@@ -93,8 +92,8 @@ Result<SecretBytes> derive_sealing_key(const SecretBytes& root_private_key_der,
                                        ByteView measurement) {
   Bytes info = to_bytes(kInfoLabel);
   internal::append(info, measurement);
-  return crypto::hkdf_sha256(root_private_key_der.view(), as_bytes(kSaltLabel), info,
-                             crypto::kAesGcmKeySize);
+  return crypto::hkdf_sha256(
+      root_private_key_der.view(), as_bytes(kSaltLabel), info, crypto::kAesGcmKeySize);
 }
 
 Result<Bytes> seal_blob(const SecretBytes& key,
@@ -103,14 +102,15 @@ Result<Bytes> seal_blob(const SecretBytes& key,
                         std::string_view object_id,
                         const SecretBytes& plaintext) {
   if (object_id.empty() || object_id.size() > kMaxObjectIdSize || !is_printable_ascii(object_id)) {
-    return fail(ErrorCode::kInvalidArgument,
-                "object id must be 1.." + std::to_string(kMaxObjectIdSize) +
-                    " printable characters");
+    return fail(
+        ErrorCode::kInvalidArgument,
+        "object id must be 1.." + std::to_string(kMaxObjectIdSize) + " printable characters");
   }
   if (binding.measurement.size() != kMeasurementSize ||
       binding.root_key_id.size() != kRootKeyIdSize) {
-    return fail(ErrorCode::kInvalidArgument, "seal binding needs a 48-byte measurement and a "
-                                             "32-byte root key id");
+    return fail(ErrorCode::kInvalidArgument,
+                "seal binding needs a 48-byte measurement and a "
+                "32-byte root key id");
   }
   ENSIGN_TRY(nonce, crypto::random_bytes(crypto::kAesGcmNonceSize));
   Bytes blob;
@@ -123,9 +123,10 @@ Result<Bytes> seal_blob(const SecretBytes& key,
   internal::append(blob, as_bytes(object_id));
   internal::append(blob, nonce);
   if (blob.size() + plaintext.size() + crypto::kAesGcmTagSize > kMaxSealedBlobSize) {
-    return fail(ErrorCode::kInvalidArgument, "sealing " + describe_target(purpose, object_id) +
-                                                 " would exceed the sealed blob limit of " +
-                                                 std::to_string(kMaxSealedBlobSize) + " bytes");
+    return fail(ErrorCode::kInvalidArgument,
+                "sealing " + describe_target(purpose, object_id) +
+                    " would exceed the sealed blob limit of " + std::to_string(kMaxSealedBlobSize) +
+                    " bytes");
   }
   ENSIGN_TRY(ciphertext, crypto::aes256gcm_seal(key, nonce, blob, plaintext.view()));
   internal::append(blob, ciphertext);
@@ -153,8 +154,8 @@ Result<SecretBytes> unseal_blob(const SecretBytes& key,
                      describe_target(header.purpose, header.object_id) + ", asked for " +
                      describe_target(purpose, object_id) + ")");
   }
-  auto plaintext = crypto::aes256gcm_open(key, header.nonce, blob.first(header.size),
-                                          blob.subspan(header.size));
+  auto plaintext =
+      crypto::aes256gcm_open(key, header.nonce, blob.first(header.size), blob.subspan(header.size));
   if (!plaintext) {
     return data_loss("for " + describe_target(purpose, object_id) +
                      " is modified or corrupt (authentication failed)");

@@ -37,24 +37,24 @@ Result<std::unique_ptr<SimPlatform>> SimPlatform::open(const std::string& root_p
                                                        ByteView measurement,
                                                        RootMode mode) {
   if (measurement.size() != kMeasurementSize) {
-    return fail(ErrorCode::kInvalidArgument, "sim measurement must be 48 bytes, got " +
-                                                 std::to_string(measurement.size()));
+    return fail(ErrorCode::kInvalidArgument,
+                "sim measurement must be 48 bytes, got " + std::to_string(measurement.size()));
   }
   ENSIGN_TRY(root, obtain_root(root_path, mode));
   ENSIGN_TRY(root_public_key, crypto::public_key_to_der(root.get()));
   ENSIGN_TRY(root_private_key, crypto::private_key_to_der(root.get()));
   ENSIGN_TRY(sealing_key, derive_sealing_key(root_private_key, measurement));
   Bytes key_id = root_key_id(root_public_key);
-  Identity identity{kSimPlatformName, Bytes(measurement.begin(), measurement.end()),
-                    std::move(root_public_key)};
+  Identity identity{
+      kSimPlatformName, Bytes(measurement.begin(), measurement.end()), std::move(root_public_key)};
   return std::unique_ptr<SimPlatform>(new SimPlatform(
       std::move(root), std::move(identity), std::move(key_id), std::move(sealing_key)));
 }
 
 Result<Bytes> SimPlatform::evidence(ByteView report_data) {
   if (report_data.size() != kReportDataSize) {
-    return fail(ErrorCode::kInvalidArgument, "report data must be 64 bytes, got " +
-                                                 std::to_string(report_data.size()));
+    return fail(ErrorCode::kInvalidArgument,
+                "report data must be 64 bytes, got " + std::to_string(report_data.size()));
   }
   ENSIGN_TRY(claims, encode_sim_report_claims(identity_.measurement, report_data, root_key_id_));
   ENSIGN_TRY(signature,
@@ -65,15 +65,15 @@ Result<Bytes> SimPlatform::evidence(ByteView report_data) {
 Result<Bytes> SimPlatform::seal(SealPurpose purpose,
                                 std::string_view object_id,
                                 const SecretBytes& plaintext) {
-  return seal_blob(sealing_key_, {identity_.measurement, root_key_id_}, purpose, object_id,
-                   plaintext);
+  return seal_blob(
+      sealing_key_, {identity_.measurement, root_key_id_}, purpose, object_id, plaintext);
 }
 
 Result<SecretBytes> SimPlatform::unseal(SealPurpose purpose,
                                         std::string_view object_id,
                                         ByteView sealed) {
-  return unseal_blob(sealing_key_, {identity_.measurement, root_key_id_}, purpose, object_id,
-                     sealed);
+  return unseal_blob(
+      sealing_key_, {identity_.measurement, root_key_id_}, purpose, object_id, sealed);
 }
 
 }  // namespace ensign::tee::sim

@@ -7,14 +7,13 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "core/bytes.h"
 #include "crypto/keys.h"
 #include "host/store/store.h"
+#include "support/scratch_directory.h"
 
 namespace {
 
@@ -24,41 +23,19 @@ using ensign::host::store::Store;
 // kMaxInputBytes bounds one input: the database files worth fuzzing are a few pages.
 constexpr std::size_t kMaxInputBytes = 1 << 20;
 
-// ScratchFile is the per-process database path; its directory goes when the process ends.
-class ScratchFile {
- public:
-  ScratchFile() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern =
-        std::string(base != nullptr ? base : "/tmp") + "/ensign-fuzz-store-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      std::abort();
-    }
-    directory_ = pattern;
-    path_ = directory_ + "/state.db";
+// reset_database replaces the per-process database file with `data`, removing any -wal, -shm or
+// -journal file the previous input left, and returns its path. The directory goes when the
+// process ends.
+std::string reset_database(const std::uint8_t* data, std::size_t size) {
+  static const ensign::test::ScratchDirectory directory;
+  std::string path = directory.path("state.db");
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    ::unlink((path + suffix).c_str());
   }
-  ~ScratchFile() {
-    std::error_code ignored;
-    std::filesystem::remove_all(directory_, ignored);
-  }
-  ScratchFile(const ScratchFile&) = delete;
-  ScratchFile& operator=(const ScratchFile&) = delete;
-
-  // reset replaces the database with `data` and removes any -wal, -shm or -journal file left by
-  // the previous input.
-  const std::string& reset(const std::uint8_t* data, std::size_t size) {
-    for (const char* suffix : {"-wal", "-shm", "-journal"}) {
-      ::unlink((path_ + suffix).c_str());
-    }
-    std::ofstream stream(path_, std::ios::binary | std::ios::trunc);
-    stream.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-    return path_;
-  }
-
- private:
-  std::string directory_;
-  std::string path_;
-};
+  std::ofstream stream(path, std::ios::binary | std::ios::trunc);
+  stream.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+  return path;
+}
 
 void exercise(Store& store) {
   static_cast<void>(store.schema_version());
@@ -90,8 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size > kMaxInputBytes) {
     return -1;
   }
-  static ScratchFile scratch;
-  auto store = Store::open(scratch.reset(data, size), OpenMode::kExisting);
+  auto store = Store::open(reset_database(data, size), OpenMode::kExisting);
   if (store) {
     exercise(**store);
   }

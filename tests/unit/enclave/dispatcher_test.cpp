@@ -52,10 +52,14 @@ class DispatcherTest : public SimPlatformFixture {
   }
 
   Bytes header(std::uint16_t version, std::uint16_t type, std::uint32_t request_id) {
-    return {static_cast<std::uint8_t>(version >> 8), static_cast<std::uint8_t>(version),
-            static_cast<std::uint8_t>(type >> 8),    static_cast<std::uint8_t>(type),
-            static_cast<std::uint8_t>(request_id >> 24), static_cast<std::uint8_t>(request_id >> 16),
-            static_cast<std::uint8_t>(request_id >> 8),  static_cast<std::uint8_t>(request_id)};
+    return {static_cast<std::uint8_t>(version >> 8),
+            static_cast<std::uint8_t>(version),
+            static_cast<std::uint8_t>(type >> 8),
+            static_cast<std::uint8_t>(type),
+            static_cast<std::uint8_t>(request_id >> 24),
+            static_cast<std::uint8_t>(request_id >> 16),
+            static_cast<std::uint8_t>(request_id >> 8),
+            static_cast<std::uint8_t>(request_id)};
   }
 
   CapturePipe log_;
@@ -82,17 +86,23 @@ TEST_F(DispatcherTest, GenerateThenSignMessageAndDigest) {
     auto generated = generate(algorithm);
     auto public_key = crypto::public_key_from_der(generated.public_key).value();
     Bytes message = to_bytes("payload");
-    auto reply = call(7, protocol::SignRequest{"release", 1, algorithm, generated.sealed_key,
-                                               protocol::SignInput::kMessage, message});
+    auto reply = call(
+        7,
+        protocol::SignRequest{
+            "release", 1, algorithm, generated.sealed_key, protocol::SignInput::kMessage, message});
     EXPECT_EQ(reply.request_id, 7u);
     const auto* signed_reply = std::get_if<protocol::SignReply>(&reply.message);
     ASSERT_NE(signed_reply, nullptr);
     EXPECT_TRUE(
         crypto::verify_message(public_key.get(), algorithm, message, signed_reply->signature));
     if (auto hash = crypto::signature_hash(algorithm)) {
-      reply = call(8, protocol::SignRequest{"release", 1, algorithm, generated.sealed_key,
-                                            protocol::SignInput::kDigest,
-                                            crypto::hash(*hash, message)});
+      reply = call(8,
+                   protocol::SignRequest{"release",
+                                         1,
+                                         algorithm,
+                                         generated.sealed_key,
+                                         protocol::SignInput::kDigest,
+                                         crypto::hash(*hash, message)});
       signed_reply = std::get_if<protocol::SignReply>(&reply.message);
       ASSERT_NE(signed_reply, nullptr);
       EXPECT_TRUE(
@@ -124,17 +134,26 @@ TEST_F(DispatcherTest, TamperedBlobIsADataLossReply) {
   auto generated = generate(KeyAlgorithm::kEcdsaP384);
   Bytes tampered = generated.sealed_key;
   tampered[tampered.size() - 3] ^= 0x10;
-  auto reply = call(5, protocol::SignRequest{"release", 1, KeyAlgorithm::kEcdsaP384, tampered,
-                                             protocol::SignInput::kMessage, to_bytes("x")});
+  auto reply = call(5,
+                    protocol::SignRequest{"release",
+                                          1,
+                                          KeyAlgorithm::kEcdsaP384,
+                                          tampered,
+                                          protocol::SignInput::kMessage,
+                                          to_bytes("x")});
   EXPECT_EQ(reply.request_id, 5u);
   expect_error(reply, ErrorCode::kDataLoss, "modified or corrupt");
 }
 
 TEST_F(DispatcherTest, AlgorithmMismatchIsRefused) {
   auto generated = generate(KeyAlgorithm::kEcdsaP256);
-  auto reply = call(6, protocol::SignRequest{"release", 1, KeyAlgorithm::kEcdsaP384,
-                                             generated.sealed_key, protocol::SignInput::kMessage,
-                                             to_bytes("x")});
+  auto reply = call(6,
+                    protocol::SignRequest{"release",
+                                          1,
+                                          KeyAlgorithm::kEcdsaP384,
+                                          generated.sealed_key,
+                                          protocol::SignInput::kMessage,
+                                          to_bytes("x")});
   expect_error(reply, ErrorCode::kInvalidArgument, "release@1");
 }
 
@@ -161,7 +180,8 @@ TEST_F(DispatcherTest, TruncatedAndTrailingBodiesAreRefused) {
       protocol::encode_frame(3, protocol::GenerateKeyRequest{"k", 1, KeyAlgorithm::kEd25519})
           .value();
   Bytes body(frame.begin() + 4, frame.end());
-  expect_error(handle_body(ByteView(body).first(body.size() - 1)), ErrorCode::kInvalidArgument,
+  expect_error(handle_body(ByteView(body).first(body.size() - 1)),
+               ErrorCode::kInvalidArgument,
                "ends inside");
   body.push_back(0);
   expect_error(handle_body(body), ErrorCode::kInvalidArgument, "trailing bytes");
@@ -177,10 +197,10 @@ TEST_F(DispatcherTest, InvalidFieldsAreRefused) {
 }
 
 TEST_F(DispatcherTest, RepliesSentToTheEnclaveAreNotRequests) {
-  for (const Message& message :
-       {Message(protocol::HelloReply{"sim", {}, {}, "0", 0}),
-        Message(protocol::SignReply{Bytes(8, 1)}), Message(protocol::EvidenceReply{Bytes(8, 1)}),
-        Message(ErrorReply{ErrorCode::kInternal, "x"})}) {
+  for (const Message& message : {Message(protocol::HelloReply{"sim", {}, {}, "0", 0}),
+                                 Message(protocol::SignReply{Bytes(8, 1)}),
+                                 Message(protocol::EvidenceReply{Bytes(8, 1)}),
+                                 Message(ErrorReply{ErrorCode::kInternal, "x"})}) {
     auto reply = call(12, message);
     EXPECT_EQ(reply.request_id, 12u);
     expect_error(reply, ErrorCode::kInvalidArgument, "is not a request");
@@ -226,11 +246,16 @@ TEST_F(DispatcherTest, RefuseAnswersWithTheGivenIdAndError) {
 TEST_F(DispatcherTest, LogsNeverCarryPayloadsOrKeys) {
   const std::string canary = "CANARY-7f3a9b-payload";
   auto generated = generate(KeyAlgorithm::kEd25519);
-  call(20, protocol::SignRequest{"release", 1, KeyAlgorithm::kEd25519, generated.sealed_key,
-                                 protocol::SignInput::kMessage, to_bytes(canary)});
+  call(20,
+       protocol::SignRequest{"release",
+                             1,
+                             KeyAlgorithm::kEd25519,
+                             generated.sealed_key,
+                             protocol::SignInput::kMessage,
+                             to_bytes(canary)});
   call(21, protocol::EvidenceRequest{to_bytes(canary + std::string(64 - canary.size(), '!'))});
-  auto private_der = platform_->unseal(tee::SealPurpose::kSigningKey, "release@1",
-                                       generated.sealed_key);
+  auto private_der =
+      platform_->unseal(tee::SealPurpose::kSigningKey, "release@1", generated.sealed_key);
   ASSERT_TRUE(private_der.has_value());
   std::string log = log_.drain();
   EXPECT_NE(log.find("release@1"), std::string::npos) << log;  // ids are logged

@@ -4,10 +4,9 @@
 #pragma once
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <functional>
 #include <memory>
@@ -22,8 +21,8 @@ namespace ensign::enclave {
 class SimPlatformFixture : public ::testing::Test {
  protected:
   SimPlatformFixture() {
-    auto opened = tee::sim::SimPlatform::open(directory_.file("sim-root.pem"), Bytes(48, 0x5a),
-                                              tee::sim::RootMode::kCreateIfMissing);
+    auto opened = tee::sim::SimPlatform::open(
+        directory_.file("sim-root.pem"), Bytes(48, 0x5a), tee::sim::RootMode::kCreateIfMissing);
     if (!opened) {
       throw std::runtime_error(opened.error().message());
     }

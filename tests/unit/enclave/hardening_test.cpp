@@ -2,13 +2,12 @@
 #include "enclave/hardening.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <openssl/crypto.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include "core/secret_bytes.h"
 #include "enclave/protocol/messages.h"
@@ -71,8 +70,7 @@ TEST(HardeningTest, AcceptsOnlyASocket) {
 TEST(HardeningTest, MakesTheProcessNotDumpableWithNoNewPrivileges) {
   int status = run_in_child([] {
     auto flags = restrict_process();
-    if (!flags || *flags != (protocol::kHardenedNotDumpable |
-                             protocol::kHardenedNoNewPrivileges)) {
+    if (!flags || *flags != (protocol::kHardenedNotDumpable | protocol::kHardenedNoNewPrivileges)) {
       return 1;
     }
     return ::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0 &&

@@ -19,7 +19,8 @@ TEST(KeyCacheTest, FindsWhatWasInserted) {
   KeyCache cache(4);
   EvpPkeyPtr key = new_key();
   EVP_PKEY* raw = key.get();
-  CachedKey inserted = cache.insert("release", 1, kDigestA, std::move(key), KeyAlgorithm::kEcdsaP256);
+  CachedKey inserted =
+      cache.insert("release", 1, kDigestA, std::move(key), KeyAlgorithm::kEcdsaP256);
   EXPECT_EQ(inserted.key, raw);
   CachedKey found = cache.find("release", 1, kDigestA);
   EXPECT_EQ(found.key, raw);

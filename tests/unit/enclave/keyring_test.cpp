@@ -1,9 +1,8 @@
 // Tests of src/enclave/keyring.cpp: generating, sealing, attesting and signing in-process.
 #include "enclave/keyring.h"
 
-#include <openssl/core_names.h>
-
 #include <gtest/gtest.h>
+#include <openssl/core_names.h>
 
 #include <algorithm>
 
@@ -19,19 +18,22 @@ using crypto::KeyAlgorithm;
 using protocol::SignInput;
 using protocol::SignRequest;
 
-class KeyringTest : public SimPlatformFixture,
-                    public ::testing::WithParamInterface<KeyAlgorithm> {
+class KeyringTest : public SimPlatformFixture, public ::testing::WithParamInterface<KeyAlgorithm> {
  protected:
-  protocol::GenerateKeyReply generate(Keyring& keyring, KeyAlgorithm algorithm,
+  protocol::GenerateKeyReply generate(Keyring& keyring,
+                                      KeyAlgorithm algorithm,
                                       const std::string& key_id = "release") {
     auto reply = keyring.generate({key_id, 1, algorithm});
     EXPECT_TRUE(reply.has_value()) << reply.error().message();
     return reply ? std::move(reply).value() : protocol::GenerateKeyReply{};
   }
 
-  SignRequest message_request(const protocol::GenerateKeyReply& generated,
-                              KeyAlgorithm algorithm) {
-    return {"release", 1, algorithm, generated.sealed_key, SignInput::kMessage,
+  SignRequest message_request(const protocol::GenerateKeyReply& generated, KeyAlgorithm algorithm) {
+    return {"release",
+            1,
+            algorithm,
+            generated.sealed_key,
+            SignInput::kMessage,
             to_bytes("the artifact")};
   }
 
@@ -44,10 +46,10 @@ TEST_P(KeyringTest, SignedMessageVerifiesWithThePublicKey) {
   auto signed_reply = keyring_.sign(request);
   ASSERT_TRUE(signed_reply.has_value()) << signed_reply.error().message();
   auto public_key = crypto::public_key_from_der(generated.public_key).value();
-  EXPECT_TRUE(crypto::verify_message(public_key.get(), GetParam(), request.data,
-                                     signed_reply->signature));
-  EXPECT_FALSE(crypto::verify_message(public_key.get(), GetParam(), to_bytes("other"),
-                                      signed_reply->signature));
+  EXPECT_TRUE(
+      crypto::verify_message(public_key.get(), GetParam(), request.data, signed_reply->signature));
+  EXPECT_FALSE(crypto::verify_message(
+      public_key.get(), GetParam(), to_bytes("other"), signed_reply->signature));
 }
 
 TEST_P(KeyringTest, SigningAfterRestartUnsealsTheBlob) {
@@ -57,8 +59,8 @@ TEST_P(KeyringTest, SigningAfterRestartUnsealsTheBlob) {
   auto signed_reply = restarted.sign(request);
   ASSERT_TRUE(signed_reply.has_value()) << signed_reply.error().message();
   auto public_key = crypto::public_key_from_der(generated.public_key).value();
-  EXPECT_TRUE(crypto::verify_message(public_key.get(), GetParam(), request.data,
-                                     signed_reply->signature));
+  EXPECT_TRUE(
+      crypto::verify_message(public_key.get(), GetParam(), request.data, signed_reply->signature));
 }
 
 TEST_P(KeyringTest, KeyAttestationVerifiesAndBindsThePublicKey) {
@@ -89,8 +91,8 @@ Bytes private_bytes(const EVP_PKEY* key, KeyAlgorithm algorithm) {
 
 TEST_P(KeyringTest, RepliesCarryNoPrivateKeyMaterial) {
   auto generated = generate(keyring_, GetParam());
-  auto private_der = platform_->unseal(tee::SealPurpose::kSigningKey, "release@1",
-                                       generated.sealed_key);
+  auto private_der =
+      platform_->unseal(tee::SealPurpose::kSigningKey, "release@1", generated.sealed_key);
   ASSERT_TRUE(private_der.has_value());
   auto key = crypto::private_key_from_der(*private_der, GetParam());
   ASSERT_TRUE(key.has_value());
@@ -151,8 +153,10 @@ TEST_P(KeyringTest, AlgorithmMismatchIsRefusedCachedOrNot) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Algorithms, KeyringTest,
-                         ::testing::Values(KeyAlgorithm::kEcdsaP256, KeyAlgorithm::kEcdsaP384,
+INSTANTIATE_TEST_SUITE_P(Algorithms,
+                         KeyringTest,
+                         ::testing::Values(KeyAlgorithm::kEcdsaP256,
+                                           KeyAlgorithm::kEcdsaP384,
                                            KeyAlgorithm::kEd25519));
 
 class KeyringDigestTest : public KeyringTest {};
@@ -164,28 +168,29 @@ TEST_P(KeyringDigestTest, SignedDigestVerifies) {
   auto signed_reply = keyring_.sign(request);
   ASSERT_TRUE(signed_reply.has_value()) << signed_reply.error().message();
   auto public_key = crypto::public_key_from_der(generated.public_key).value();
-  EXPECT_TRUE(crypto::verify_message(public_key.get(), GetParam(), to_bytes("the artifact"),
-                                     signed_reply->signature));
+  EXPECT_TRUE(crypto::verify_message(
+      public_key.get(), GetParam(), to_bytes("the artifact"), signed_reply->signature));
 }
 
 TEST_P(KeyringDigestTest, DigestOfTheWrongLengthIsRefused) {
   auto generated = generate(keyring_, GetParam());
-  SignRequest request{"release", 1, GetParam(), generated.sealed_key, SignInput::kDigest,
-                      Bytes(20, 1)};
+  SignRequest request{
+      "release", 1, GetParam(), generated.sealed_key, SignInput::kDigest, Bytes(20, 1)};
   auto signed_reply = keyring_.sign(request);
   ASSERT_FALSE(signed_reply.has_value());
   EXPECT_EQ(signed_reply.error().code(), ErrorCode::kInvalidArgument);
 }
 
-INSTANTIATE_TEST_SUITE_P(EcdsaAlgorithms, KeyringDigestTest,
+INSTANTIATE_TEST_SUITE_P(EcdsaAlgorithms,
+                         KeyringDigestTest,
                          ::testing::Values(KeyAlgorithm::kEcdsaP256, KeyAlgorithm::kEcdsaP384));
 
 TEST_F(SimPlatformFixture, Ed25519RefusesADigest) {
   Keyring keyring(*platform_);
   auto generated = keyring.generate({"ed", 1, KeyAlgorithm::kEd25519});
   ASSERT_TRUE(generated.has_value());
-  SignRequest request{"ed", 1, KeyAlgorithm::kEd25519, generated->sealed_key, SignInput::kDigest,
-                      Bytes(32, 1)};
+  SignRequest request{
+      "ed", 1, KeyAlgorithm::kEd25519, generated->sealed_key, SignInput::kDigest, Bytes(32, 1)};
   auto signed_reply = keyring.sign(request);
   ASSERT_FALSE(signed_reply.has_value());
   EXPECT_EQ(signed_reply.error().code(), ErrorCode::kInvalidArgument);

@@ -1,9 +1,8 @@
 // Tests of src/enclave/main.cpp: the real build/bin/ensign-enclave, started on a socketpair as
 // launch.h says, fed good and hostile frames; its hardening, exit codes and start-up failures.
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-
-#include <gtest/gtest.h>
 
 #include <fstream>
 #include <random>
@@ -25,9 +24,9 @@ using protocol::Envelope;
 using test::EnclaveOptions;
 using test::EnclaveProcess;
 
-constexpr std::uint32_t kAllHardening =
-    protocol::kHardenedNotDumpable | protocol::kHardenedSeccomp | protocol::kHardenedSecureHeap |
-    protocol::kHardenedNoNewPrivileges;
+constexpr std::uint32_t kAllHardening = protocol::kHardenedNotDumpable |
+                                        protocol::kHardenedSeccomp | protocol::kHardenedSecureHeap |
+                                        protocol::kHardenedNoNewPrivileges;
 
 std::string proc_status(pid_t pid) {
   std::ifstream file("/proc/" + std::to_string(pid) + "/status");
@@ -61,8 +60,8 @@ class EnclaveProcessTest : public ::testing::Test {
     enclave_->close_channel();
     auto status = enclave_->wait_for_exit(std::chrono::seconds(30));
     ASSERT_TRUE(status.has_value()) << status.error().message();
-    EXPECT_TRUE(WIFEXITED(*status)) << "enclave ended by signal "
-                                    << (WIFSIGNALED(*status) ? WTERMSIG(*status) : 0);
+    EXPECT_TRUE(WIFEXITED(*status))
+        << "enclave ended by signal " << (WIFSIGNALED(*status) ? WTERMSIG(*status) : 0);
     EXPECT_EQ(WEXITSTATUS(*status), 0);
   }
 
@@ -142,8 +141,13 @@ TEST_F(EnclaveProcessTest, GeneratesSignsAndAttests) {
     const auto* generated = std::get_if<protocol::GenerateKeyReply>(&generate_reply.message);
     ASSERT_NE(generated, nullptr);
     Bytes message = to_bytes("artifact");
-    auto reply = call(3, protocol::SignRequest{"release", 1, algorithm, generated->sealed_key,
-                                          protocol::SignInput::kMessage, message});
+    auto reply = call(3,
+                      protocol::SignRequest{"release",
+                                            1,
+                                            algorithm,
+                                            generated->sealed_key,
+                                            protocol::SignInput::kMessage,
+                                            message});
     const auto* signed_reply = std::get_if<protocol::SignReply>(&reply.message);
     ASSERT_NE(signed_reply, nullptr);
     auto public_key = crypto::public_key_from_der(generated->public_key).value();
@@ -163,24 +167,33 @@ TEST_F(EnclaveProcessTest, ASealedKeySignsAfterARestart) {
   auto generated = std::get<protocol::GenerateKeyReply>(reply.message);
   start();
   Bytes digest = crypto::sha384(to_bytes("artifact"));
-  reply = call(2, protocol::SignRequest{"release", 1, KeyAlgorithm::kEcdsaP384,
-                                        generated.sealed_key, protocol::SignInput::kDigest, digest});
+  reply = call(2,
+               protocol::SignRequest{"release",
+                                     1,
+                                     KeyAlgorithm::kEcdsaP384,
+                                     generated.sealed_key,
+                                     protocol::SignInput::kDigest,
+                                     digest});
   const auto* signed_reply = std::get_if<protocol::SignReply>(&reply.message);
   ASSERT_NE(signed_reply, nullptr);
   auto public_key = crypto::public_key_from_der(generated.public_key).value();
-  EXPECT_TRUE(crypto::verify_digest(public_key.get(), KeyAlgorithm::kEcdsaP384, digest,
-                                    signed_reply->signature));
+  EXPECT_TRUE(crypto::verify_digest(
+      public_key.get(), KeyAlgorithm::kEcdsaP384, digest, signed_reply->signature));
 }
 
 TEST_F(EnclaveProcessTest, TamperedBlobIsADataLossReply) {
   auto reply = call(1, protocol::GenerateKeyRequest{"release", 1, KeyAlgorithm::kEcdsaP256});
   auto generated = std::get<protocol::GenerateKeyReply>(reply.message);
   generated.sealed_key[40] ^= 1;
-  ASSERT_TRUE(enclave_->send_raw(
-      protocol::encode_frame(2, protocol::SignRequest{"release", 1, KeyAlgorithm::kEcdsaP256,
-                                                      generated.sealed_key,
-                                                      protocol::SignInput::kMessage, Bytes{1}})
-          .value()));
+  ASSERT_TRUE(
+      enclave_->send_raw(protocol::encode_frame(2,
+                                                protocol::SignRequest{"release",
+                                                                      1,
+                                                                      KeyAlgorithm::kEcdsaP256,
+                                                                      generated.sealed_key,
+                                                                      protocol::SignInput::kMessage,
+                                                                      Bytes{1}})
+                             .value()));
   expect_error_reply(2, ErrorCode::kDataLoss);
   expect_hello(3);
 }
@@ -197,15 +210,25 @@ TEST_F(EnclaveProcessTest, ManyKeysAndTheLargestMessage) {
   Bytes message(protocol::kMaxSignMessageSize, 0x6d);
   for (std::uint32_t version = 1; version <= 40; version += 13) {
     auto reply = call(100 + version,
-                      protocol::SignRequest{"k", version, KeyAlgorithm::kEd25519,
+                      protocol::SignRequest{"k",
+                                            version,
+                                            KeyAlgorithm::kEd25519,
                                             keys[version - 1].sealed_key,
-                                            protocol::SignInput::kMessage, message});
+                                            protocol::SignInput::kMessage,
+                                            message});
     const auto* signed_reply = std::get_if<protocol::SignReply>(&reply.message);
     ASSERT_NE(signed_reply, nullptr);
     auto public_key = crypto::public_key_from_der(keys[version - 1].public_key).value();
-    EXPECT_TRUE(crypto::verify_message(public_key.get(), KeyAlgorithm::kEd25519, message,
-                                       signed_reply->signature));
+    EXPECT_TRUE(crypto::verify_message(
+        public_key.get(), KeyAlgorithm::kEd25519, message, signed_reply->signature));
   }
+#ifndef ENSIGN_SANITIZED
+  // DESIGN.md: the enclave's resident memory stays under 16 MiB, the largest request included.
+  std::string status = proc_status(enclave_->pid());
+  auto peak = status.find("VmHWM:");
+  ASSERT_NE(peak, std::string::npos);
+  EXPECT_LT(std::stoul(status.substr(peak + 6)), 16u * 1024) << status.substr(peak, 30);
+#endif
 }
 
 TEST_F(EnclaveProcessTest, EvidenceCarriesTheReportData) {
@@ -274,8 +297,8 @@ TEST_F(EnclaveProcessTest, SurvivesAnUnknownType) {
 }
 
 TEST_F(EnclaveProcessTest, RefusesRepliesSentAsRequests) {
-  ASSERT_TRUE(enclave_->send_raw(
-      protocol::encode_frame(15, protocol::SignReply{Bytes(8, 1)}).value()));
+  ASSERT_TRUE(
+      enclave_->send_raw(protocol::encode_frame(15, protocol::SignReply{Bytes(8, 1)}).value()));
   expect_error_reply(15, ErrorCode::kInvalidArgument);
   expect_hello(16);
 }
@@ -284,8 +307,13 @@ TEST_F(EnclaveProcessTest, VerboseLogsCarryIdsButNotPayloads) {
   start(/*verbose=*/true);
   auto reply = call(1, protocol::GenerateKeyRequest{"canary-key", 1, KeyAlgorithm::kEd25519});
   auto generated = std::get<protocol::GenerateKeyReply>(reply.message);
-  call(2, protocol::SignRequest{"canary-key", 1, KeyAlgorithm::kEd25519, generated.sealed_key,
-                                protocol::SignInput::kMessage, to_bytes("CANARY-payload-91ce")});
+  call(2,
+       protocol::SignRequest{"canary-key",
+                             1,
+                             KeyAlgorithm::kEd25519,
+                             generated.sealed_key,
+                             protocol::SignInput::kMessage,
+                             to_bytes("CANARY-payload-91ce")});
   enclave_->close_channel();
   auto status = enclave_->wait_for_exit(std::chrono::seconds(30));
   ASSERT_TRUE(status.has_value());

@@ -30,8 +30,7 @@ TEST(OptionsTest, ParsesTheMinimalCommandLine) {
 }
 
 TEST(OptionsTest, ParsesFlagsInAnyOrder) {
-  auto options =
-      parse({"--verbose", "--state-dir", "/s", "--create-root", "--platform", "sim"});
+  auto options = parse({"--verbose", "--state-dir", "/s", "--create-root", "--platform", "sim"});
   ASSERT_TRUE(options.has_value()) << options.error().message();
   EXPECT_TRUE(options->create_root);
   EXPECT_TRUE(options->verbose);

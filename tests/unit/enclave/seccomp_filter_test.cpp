@@ -3,12 +3,11 @@
 #include "enclave/seccomp_filter.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include "enclave/hardening.h"
 #include "enclave_test_support.h"
@@ -58,8 +57,8 @@ TEST_F(SeccompFilterTest, AllowsTheServeLoopsCalls) {
     if (::write(log_.write_end(), "log\n", 4) != 4) {
       return 3;
     }
-    void* memory = ::mmap(nullptr, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                          -1, 0);
+    void* memory =
+        ::mmap(nullptr, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (memory == MAP_FAILED || ::munmap(memory, 1 << 20) != 0) {
       return 4;
     }
@@ -106,8 +105,7 @@ TEST_F(SeccompFilterTest, KillsOnWritingAnotherDescriptor) {
 
 TEST_F(SeccompFilterTest, KillsOnExecutableMemory) {
   int status = run_filtered([] {
-    void* memory =
-        ::mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void* memory = ::mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     return memory == MAP_FAILED ? 1 : 0;
   });
   EXPECT_TRUE(killed_by_seccomp(status)) << status;

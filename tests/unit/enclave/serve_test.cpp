@@ -1,10 +1,9 @@
 // Tests of src/enclave/serve.cpp: the serve loop over a real socketpair, in-process.
 #include "enclave/serve.h"
 
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <future>
 #include <optional>
@@ -20,8 +19,8 @@ class ServeTest : public SimPlatformFixture {
   void SetUp() override {
     ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets_), 0);
     host_.emplace(sockets_[0]);
-    served_ = std::async(std::launch::async,
-                         [this] { return serve(sockets_[1], dispatcher_, logger_); });
+    served_ =
+        std::async(std::launch::async, [this] { return serve(sockets_[1], dispatcher_, logger_); });
   }
   void TearDown() override {
     close_host();

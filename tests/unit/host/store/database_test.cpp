@@ -13,13 +13,14 @@ namespace ensign::host::store::internal {
 namespace {
 
 using testing::contains;
+using testing::expect_error;
 using testing::ScratchDirectory;
 using testing::write_all;
 
 class DatabaseTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = directory_.file("db");
+    path_ = directory_.path("db");
     write_all(path_, "");
     auto opened = Database::open(path_);
     ASSERT_TRUE(opened) << opened.error().message();
@@ -39,12 +40,10 @@ class DatabaseTest : public ::testing::Test {
 };
 
 TEST_F(DatabaseTest, OpenNeverCreatesAFile) {
-  std::string missing = directory_.file("missing.db");
+  std::string missing = directory_.path("missing.db");
   auto opened = Database::open(missing);
-  ASSERT_FALSE(opened);
-  EXPECT_EQ(opened.error().code(), ErrorCode::kUnavailable);
-  EXPECT_TRUE(contains(opened.error().message(), missing)) << opened.error().message();
-  EXPECT_EQ(directory_.entries().count("missing.db"), 0U);
+  expect_error(opened, ErrorCode::kUnavailable, missing);
+  EXPECT_EQ(testing::entries(directory_).count("missing.db"), 0U);
 }
 
 TEST_F(DatabaseTest, QueryIntegerReadsTheFirstColumn) {
@@ -57,22 +56,17 @@ TEST_F(DatabaseTest, QueryIntegerReadsTheFirstColumn) {
 
 TEST_F(DatabaseTest, QueryIntegerWithoutARowIsDataLoss) {
   auto value = database_->query_integer("SELECT value FROM t");
-  ASSERT_FALSE(value);
-  EXPECT_EQ(value.error().code(), ErrorCode::kDataLoss);
+  expect_error(value, ErrorCode::kDataLoss);
 }
 
 TEST_F(DatabaseTest, QueryIntegerOfTextIsDataLoss) {
   auto value = database_->query_integer("SELECT 'seven'");
-  ASSERT_FALSE(value);
-  EXPECT_EQ(value.error().code(), ErrorCode::kDataLoss);
+  expect_error(value, ErrorCode::kDataLoss);
 }
 
 TEST_F(DatabaseTest, FailedExecuteNamesPathAndWhat) {
   auto status = database_->execute("INSERT INTO t VALUES (NULL)", "cannot add a row");
-  ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code(), ErrorCode::kInvalidArgument);
-  EXPECT_TRUE(contains(status.error().message(), path_ + ": cannot add a row: "))
-      << status.error().message();
+  expect_error(status, ErrorCode::kInvalidArgument, path_ + ": cannot add a row: ");
 }
 
 TEST_F(DatabaseTest, DefensiveModeRefusesSchemaSurgery) {
@@ -85,9 +79,9 @@ TEST_F(DatabaseTest, DefensiveModeRefusesSchemaSurgery) {
 
 TEST_F(DatabaseTest, AttachingAnotherFileIsRefused) {
   auto status =
-      database_->execute("ATTACH DATABASE '" + directory_.file("other.db") + "' AS x", "attach");
+      database_->execute("ATTACH DATABASE '" + directory_.path("other.db") + "' AS x", "attach");
   ASSERT_FALSE(status);
-  EXPECT_EQ(directory_.entries().count("other.db"), 0U);
+  EXPECT_EQ(testing::entries(directory_).count("other.db"), 0U);
 }
 
 TEST_F(DatabaseTest, OversizedValueIsResourceExhausted) {
@@ -95,8 +89,7 @@ TEST_F(DatabaseTest, OversizedValueIsResourceExhausted) {
   ASSERT_TRUE(statement);
   ASSERT_TRUE(statement->bind_integer(1, kMaxValueBytes + 1));
   auto row = statement->step();
-  ASSERT_FALSE(row);
-  EXPECT_EQ(row.error().code(), ErrorCode::kResourceExhausted);
+  expect_error(row, ErrorCode::kResourceExhausted);
 }
 
 TEST_F(DatabaseTest, InTransactionCommitsOnSuccess) {
@@ -122,8 +115,7 @@ TEST_F(DatabaseTest, InTransactionRollsBackOnFailure) {
     ENSIGN_CHECK(database_->execute("INSERT INTO t VALUES (1)", "insert"));
     return fail(ErrorCode::kFailedPrecondition, "changed my mind");
   });
-  ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code(), ErrorCode::kFailedPrecondition);
+  expect_error(status, ErrorCode::kFailedPrecondition);
   EXPECT_EQ(count(), 0);
   EXPECT_NE(sqlite3_get_autocommit(database_->connection()), 0);
 }

@@ -10,6 +10,7 @@ namespace ensign::host::store::internal {
 namespace {
 
 using testing::contains;
+using testing::expect_error;
 
 constexpr const char* kPath = "state.db";
 
@@ -38,10 +39,10 @@ class RowsTest : public ::testing::Test {
   Bytes public_key_ = to_bytes("spki bytes");
 };
 
-void expect_data_loss(const Error& error, const std::string& phrase) {
-  EXPECT_EQ(error.code(), ErrorCode::kDataLoss);
-  EXPECT_TRUE(contains(error.message(), std::string(kPath) + ": ")) << error.message();
-  EXPECT_TRUE(contains(error.message(), phrase)) << error.message();
+template <typename T>
+void expect_data_loss(const Result<T>& result, const std::string& phrase) {
+  expect_error(result, ErrorCode::kDataLoss, std::string(kPath) + ": ");
+  expect_error(result, ErrorCode::kDataLoss, phrase);
 }
 
 TEST_F(RowsTest, ValidKeyVersionDecodes) {
@@ -65,46 +66,39 @@ TEST_F(RowsTest, HighestVersionDecodes) {
 
 TEST_F(RowsTest, VersionZeroIsDataLoss) {
   auto version = decode_key_version(row(key_version_sql("0")));
-  ASSERT_FALSE(version);
-  expect_data_loss(version.error(), "key 'release': version 0 is out of range");
+  expect_data_loss(version, "key 'release': version 0 is out of range");
 }
 
 TEST_F(RowsTest, VersionAboveThirtyTwoBitsIsDataLoss) {
   auto version = decode_key_version(row(key_version_sql("4294967296")));
-  ASSERT_FALSE(version);
-  expect_data_loss(version.error(), "out of range");
+  expect_data_loss(version, "out of range");
 }
 
 TEST_F(RowsTest, VersionAsTextIsDataLoss) {
   auto version = decode_key_version(row(key_version_sql("'2'")));
-  ASSERT_FALSE(version);
-  expect_data_loss(version.error(), "key 'release': column");
+  expect_data_loss(version, "key 'release': column");
 }
 
 TEST_F(RowsTest, UnknownAlgorithmIsDataLossWithoutEchoingIt) {
   auto version = decode_key_version(row(key_version_sql("2", "'rsa-evil-payload'")));
-  ASSERT_FALSE(version);
-  expect_data_loss(version.error(), "key 'release' version 2: unknown key algorithm");
+  expect_data_loss(version, "key 'release' version 2: unknown key algorithm");
   EXPECT_FALSE(contains(version.error().message(), "evil"));
 }
 
 TEST_F(RowsTest, AlgorithmAsIntegerIsDataLoss) {
   auto version = decode_key_version(row(key_version_sql("2", "3")));
-  ASSERT_FALSE(version);
-  expect_data_loss(version.error(), "not text");
+  expect_data_loss(version, "not text");
 }
 
 TEST_F(RowsTest, MismatchedFingerprintIsDataLoss) {
   auto version = decode_key_version(row(key_version_sql("2", "'ed25519'", std::string(64, '0'))));
-  ASSERT_FALSE(version);
-  expect_data_loss(version.error(), "fingerprint does not match");
+  expect_data_loss(version, "fingerprint does not match");
 }
 
 TEST_F(RowsTest, NullKeyNameIsDataLoss) {
   auto version =
       decode_key_version(row("SELECT NULL, 1, 'ed25519', ?1, x'01', x'', 'sim', 'f', 1"));
-  ASSERT_FALSE(version);
-  expect_data_loss(version.error(), "holds NULL");
+  expect_data_loss(version, "holds NULL");
 }
 
 TEST_F(RowsTest, ValidKeyInfoDecodes) {
@@ -120,14 +114,12 @@ TEST_F(RowsTest, ValidKeyInfoDecodes) {
 
 TEST_F(RowsTest, KeyInfoWithBadAlgorithmIsDataLoss) {
   auto info = decode_key_info(row("SELECT 'release', '', 3, 10, 30 WHERE ?1 IS NOT NULL"));
-  ASSERT_FALSE(info);
-  expect_data_loss(info.error(), "key 'release': unknown key algorithm");
+  expect_data_loss(info, "key 'release': unknown key algorithm");
 }
 
 TEST_F(RowsTest, KeyInfoWithNegativeVersionIsDataLoss) {
   auto info = decode_key_info(row("SELECT 'release', 'ed25519', -1, 10, 30 WHERE ?1 IS NOT NULL"));
-  ASSERT_FALSE(info);
-  expect_data_loss(info.error(), "out of range");
+  expect_data_loss(info, "out of range");
 }
 
 TEST_F(RowsTest, ValidAuditEventDecodes) {
@@ -147,22 +139,19 @@ TEST_F(RowsTest, ValidAuditEventDecodes) {
 TEST_F(RowsTest, AuditEventWithBlobActorIsDataLoss) {
   auto event = decode_audit_event(
       row("SELECT 9, 100, x'00', 'sign', 'release', 0, '', '' WHERE ?1 IS NOT NULL"));
-  ASSERT_FALSE(event);
-  expect_data_loss(event.error(), "audit event 9: column");
+  expect_data_loss(event, "audit event 9: column");
 }
 
 TEST_F(RowsTest, AuditEventWithHugeKeyVersionIsDataLoss) {
   auto event = decode_audit_event(
       row("SELECT 9, 100, 'a', 'sign', 'release', 9999999999, '', '' WHERE ?1 IS NOT NULL"));
-  ASSERT_FALSE(event);
-  expect_data_loss(event.error(), "audit event 9: version 9999999999 is out of range");
+  expect_data_loss(event, "audit event 9: version 9999999999 is out of range");
 }
 
 TEST_F(RowsTest, AuditEventWithTextIdIsDataLoss) {
   auto event = decode_audit_event(
       row("SELECT 'nine', 100, 'a', 'sign', '', 0, '', '' WHERE ?1 IS NOT NULL"));
-  ASSERT_FALSE(event);
-  expect_data_loss(event.error(), "not an integer");
+  expect_data_loss(event, "not an integer");
 }
 
 }  // namespace

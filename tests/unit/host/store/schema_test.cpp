@@ -11,6 +11,7 @@ namespace ensign::host::store::internal {
 namespace {
 
 using testing::contains;
+using testing::expect_error;
 using testing::raw_execute;
 using testing::raw_text;
 using testing::ScratchDirectory;
@@ -19,7 +20,7 @@ using testing::write_all;
 class SchemaTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = directory_.file("state.db");
+    path_ = directory_.path("state.db");
     write_all(path_, "");
   }
 
@@ -36,11 +37,7 @@ class SchemaTest : public ::testing::Test {
 
 // expect_inspect_fails inspects `database` and expects `code` with `phrase` in the message.
 void expect_inspect_fails(const Database& database, ErrorCode code, const std::string& phrase) {
-  auto inspection = inspect(database);
-  ASSERT_FALSE(inspection);
-  EXPECT_EQ(inspection.error().code(), code);
-  EXPECT_TRUE(contains(inspection.error().message(), database.path()));
-  EXPECT_TRUE(contains(inspection.error().message(), phrase)) << inspection.error().message();
+  expect_error(inspect(database), code, database.path() + ": " + phrase);
 }
 
 TEST_F(SchemaTest, EmptyFileInspectsAsEmpty) {
@@ -108,7 +105,8 @@ TEST_F(SchemaTest, UserVersionWithoutApplicationIdIsForeign) {
 
 TEST_F(SchemaTest, OtherApplicationIdIsForeignAndNamed) {
   ASSERT_EQ(raw_execute(path_, "PRAGMA application_id = 305419896"), SQLITE_OK);
-  expect_inspect_fails(open(), ErrorCode::kDataLoss, "0x12345678");
+  expect_inspect_fails(
+      open(), ErrorCode::kDataLoss, "not an ensign database (SQLite application_id 0x12345678)");
 }
 
 TEST_F(SchemaTest, NewerSchemaIsFailedPrecondition) {
@@ -117,8 +115,7 @@ TEST_F(SchemaTest, NewerSchemaIsFailedPrecondition) {
   ASSERT_TRUE(database.execute("PRAGMA user_version = 99", "bump"));
   expect_inspect_fails(database, ErrorCode::kFailedPrecondition, "schema version 99");
   auto status = migrate(database);
-  ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code(), ErrorCode::kFailedPrecondition);
+  expect_error(status, ErrorCode::kFailedPrecondition);
 }
 
 TEST_F(SchemaTest, NegativeSchemaVersionIsDataLoss) {
@@ -139,9 +136,7 @@ TEST_F(SchemaTest, ViewIsAnUnexpectedObject) {
   ASSERT_TRUE(migrate(database));
   ASSERT_TRUE(database.execute("CREATE VIEW everything AS SELECT * FROM keys", "view"));
   auto status = check_objects(database);
-  ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code(), ErrorCode::kDataLoss);
-  EXPECT_TRUE(contains(status.error().message(), "view 'everything'"));
+  expect_error(status, ErrorCode::kDataLoss, "view 'everything'");
 }
 
 TEST_F(SchemaTest, MissingTableIsDataLoss) {
@@ -169,8 +164,7 @@ TEST_F(SchemaTest, DamagedPageFailsTheIntegrityCheck) {
   std::fill(bytes.begin() + kThirdPage + 1000, bytes.begin() + kThirdPage + 3000, '\x7f');
   write_all(path_, bytes);
   auto status = check_integrity(open());
-  ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code(), ErrorCode::kDataLoss);
+  expect_error(status, ErrorCode::kDataLoss);
 }
 
 }  // namespace

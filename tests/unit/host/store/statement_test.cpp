@@ -10,6 +10,7 @@ namespace ensign::host::store::internal {
 namespace {
 
 using testing::contains;
+using testing::expect_error;
 
 constexpr const char* kPath = "memory.db";
 
@@ -74,26 +75,20 @@ TEST_F(StatementTest, EmptyValuesStayValuesNotNull) {
 TEST_F(StatementTest, TextReadAsIntegerIsDataLossNamingTheColumn) {
   Statement select = select_row("SELECT '12' AS version");
   auto value = select.integer(0);
-  ASSERT_FALSE(value);
-  EXPECT_EQ(value.error().code(), ErrorCode::kDataLoss);
-  EXPECT_TRUE(contains(value.error().message(), "column 'version' holds text, not an integer"))
-      << value.error().message();
+  expect_error(value, ErrorCode::kDataLoss, "column 'version' holds text, not an integer");
   EXPECT_TRUE(contains(value.error().message(), kPath));
 }
 
 TEST_F(StatementTest, BlobReadAsTextIsDataLoss) {
   Statement select = select_row("SELECT x'00ff' AS name");
   auto value = select.text(0);
-  ASSERT_FALSE(value);
-  EXPECT_EQ(value.error().code(), ErrorCode::kDataLoss);
+  expect_error(value, ErrorCode::kDataLoss);
 }
 
 TEST_F(StatementTest, NullReadAsBlobIsDataLoss) {
   Statement select = select_row("SELECT NULL AS public_key");
   auto value = select.blob(0);
-  ASSERT_FALSE(value);
-  EXPECT_EQ(value.error().code(), ErrorCode::kDataLoss);
-  EXPECT_TRUE(contains(value.error().message(), "holds NULL")) << value.error().message();
+  expect_error(value, ErrorCode::kDataLoss, "holds NULL");
 }
 
 TEST_F(StatementTest, RealReadAsIntegerIsDataLoss) {
@@ -109,15 +104,13 @@ TEST_F(StatementTest, BadSqlFailsNamingThePath) {
 
 TEST_F(StatementTest, EmptySqlIsInternal) {
   auto statement = Statement::prepare(connection_.get(), kPath, "  ");
-  ASSERT_FALSE(statement);
-  EXPECT_EQ(statement.error().code(), ErrorCode::kInternal);
+  expect_error(statement, ErrorCode::kInternal);
 }
 
 TEST_F(StatementTest, RunOnAQueryWithRowsIsInternal) {
   Statement select = prepare("SELECT 1");
   auto status = select.run("count");
-  ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code(), ErrorCode::kInternal);
+  expect_error(status, ErrorCode::kInternal);
 }
 
 TEST_F(StatementTest, UniqueConflictIsAlreadyExistsWithTheGivenContext) {
@@ -127,24 +120,20 @@ TEST_F(StatementTest, UniqueConflictIsAlreadyExistsWithTheGivenContext) {
   Statement insert = prepare("INSERT INTO t (u) VALUES (?1)");
   ASSERT_TRUE(insert.bind_text(1, "x"));
   auto status = insert.run("cannot store fingerprint x");
-  ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code(), ErrorCode::kAlreadyExists);
-  EXPECT_TRUE(contains(status.error().message(), "cannot store fingerprint x"));
+  expect_error(status, ErrorCode::kAlreadyExists, "cannot store fingerprint x");
 }
 
 TEST_F(StatementTest, ParameterOutOfRangeIsInvalidArgument) {
   Statement select = prepare("SELECT ?1");
   auto status = select.bind_integer(2, 1);
-  ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code(), ErrorCode::kInvalidArgument);
+  expect_error(status, ErrorCode::kInvalidArgument);
 }
 
 TEST_F(StatementTest, ValueOverTheLengthLimitIsResourceExhausted) {
   sqlite3_limit(connection_.get(), SQLITE_LIMIT_LENGTH, 100);
   Statement select = prepare("SELECT ?1");
   auto status = select.bind_text(1, std::string(101, 'x'));
-  ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code(), ErrorCode::kResourceExhausted);
+  expect_error(status, ErrorCode::kResourceExhausted);
 }
 
 }  // namespace

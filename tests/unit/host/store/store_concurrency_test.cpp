@@ -19,7 +19,7 @@ using testing::sample_version;
 using testing::ScratchDirectory;
 
 constexpr int kProcesses = 4;
-constexpr std::uint32_t kRotationsEach = 12;
+constexpr std::uint32_t kRotationsEach = 25;
 constexpr int kMaximumAttempts = 10'000;
 
 // Exit codes of a racing child, one per way it can fail.
@@ -75,7 +75,7 @@ int race(const std::string& path, int index) {
 
 TEST(StoreConcurrencyTest, RacingProcessesLoseNothingAndNeverSeeBusy) {
   ScratchDirectory directory;
-  std::string path = directory.file("state.db");
+  std::string path = directory.path("state.db");
   std::vector<pid_t> children;
   for (int index = 0; index < kProcesses; ++index) {
     pid_t child = ::fork();

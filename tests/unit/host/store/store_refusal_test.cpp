@@ -14,6 +14,7 @@ namespace ensign::host::store {
 namespace {
 
 using testing::contains;
+using testing::expect_error;
 using testing::raw_execute;
 using testing::read_all;
 using testing::sample_version;
@@ -25,7 +26,7 @@ class StoreRefusalTest : public ::testing::Test {
   // make_ensign_database fills a new ensign database with enough keys to span many pages, closes
   // it (folding the WAL into the file) and returns its path.
   std::string make_ensign_database() {
-    std::string path = directory_.file("state.db");
+    std::string path = directory_.path("state.db");
     auto store = Store::open(path, OpenMode::kCreate);
     EXPECT_TRUE(store);
     for (int index = 0; index < 40; ++index) {
@@ -43,37 +44,33 @@ class StoreRefusalTest : public ::testing::Test {
                       ErrorCode code,
                       const std::string& phrase) {
     std::string before = read_all(path);
-    auto entries = directory_.entries();
+    auto listing = testing::entries(directory_);
     auto opened = Store::open(path, mode);
-    ASSERT_FALSE(opened);
-    EXPECT_EQ(opened.error().code(), code) << opened.error().message();
-    EXPECT_TRUE(contains(opened.error().message(), path)) << opened.error().message();
-    EXPECT_TRUE(contains(opened.error().message(), phrase)) << opened.error().message();
+    expect_error(opened, code, phrase);
+    expect_error(opened, code, path);
     EXPECT_EQ(read_all(path), before) << "the refused file was modified";
-    EXPECT_EQ(directory_.entries(), entries);
+    EXPECT_EQ(testing::entries(directory_), listing);
   }
 
   ScratchDirectory directory_;
 };
 
 TEST_F(StoreRefusalTest, MissingFileWithExistingModeAsksForInit) {
-  std::string path = directory_.file("absent.db");
+  std::string path = directory_.path("absent.db");
   auto opened = Store::open(path, OpenMode::kExisting);
-  ASSERT_FALSE(opened);
-  EXPECT_EQ(opened.error().code(), ErrorCode::kFailedPrecondition);
-  EXPECT_TRUE(contains(opened.error().message(), "run `ensign init`"));
+  expect_error(opened, ErrorCode::kFailedPrecondition, "run `ensign init`");
   EXPECT_TRUE(contains(opened.error().message(), path));
-  EXPECT_TRUE(directory_.entries().empty()) << "kExisting created a file";
+  EXPECT_TRUE(testing::entries(directory_).empty()) << "kExisting created a file";
 }
 
 TEST_F(StoreRefusalTest, EmptyFileWithExistingModeAsksForInit) {
-  std::string path = directory_.file("empty.db");
+  std::string path = directory_.path("empty.db");
   write_all(path, "");
   expect_refused(path, OpenMode::kExisting, ErrorCode::kFailedPrecondition, "ensign init");
 }
 
 TEST_F(StoreRefusalTest, EmptyFileWithCreateModeBecomesAStore) {
-  std::string path = directory_.file("empty.db");
+  std::string path = directory_.path("empty.db");
   write_all(path, "");
   auto opened = Store::open(path, OpenMode::kCreate);
   ASSERT_TRUE(opened) << opened.error().message();
@@ -81,7 +78,7 @@ TEST_F(StoreRefusalTest, EmptyFileWithCreateModeBecomesAStore) {
 }
 
 TEST_F(StoreRefusalTest, RandomBytesAreDataLossNamingTheFile) {
-  std::string path = directory_.file("random.db");
+  std::string path = directory_.path("random.db");
   std::string noise(8192, '\0');
   ASSERT_EQ(RAND_bytes(reinterpret_cast<unsigned char*>(noise.data()), 8192), 1);
   write_all(path, noise);
@@ -91,14 +88,14 @@ TEST_F(StoreRefusalTest, RandomBytesAreDataLossNamingTheFile) {
 }
 
 TEST_F(StoreRefusalTest, ShortTextFileIsDataLoss) {
-  std::string path = directory_.file("notes.db");
+  std::string path = directory_.path("notes.db");
   write_all(path, "these are not the bytes of a database\n");
   expect_refused(
       path, OpenMode::kExisting, ErrorCode::kDataLoss, std::string(internal::kCorruptFile));
 }
 
 TEST_F(StoreRefusalTest, AnotherApplicationsDatabaseIsNotEnsign) {
-  std::string path = directory_.file("other.db");
+  std::string path = directory_.path("other.db");
   ASSERT_EQ(raw_execute(path, "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('x')"),
             SQLITE_OK);
   for (OpenMode mode : {OpenMode::kExisting, OpenMode::kCreate}) {
@@ -107,7 +104,7 @@ TEST_F(StoreRefusalTest, AnotherApplicationsDatabaseIsNotEnsign) {
 }
 
 TEST_F(StoreRefusalTest, ForeignApplicationIdIsNotEnsign) {
-  std::string path = directory_.file("fossil.db");
+  std::string path = directory_.path("fossil.db");
   ASSERT_EQ(raw_execute(path, "PRAGMA application_id = 1598903374"), SQLITE_OK);
   expect_refused(path, OpenMode::kCreate, ErrorCode::kDataLoss, "not an ensign database");
 }
@@ -145,23 +142,17 @@ TEST_F(StoreRefusalTest, InjectedTriggerIsDataLoss) {
                         "CREATE TRIGGER erase AFTER INSERT ON audit BEGIN "
                         "DELETE FROM audit; END"),
             SQLITE_OK);
-  auto opened = Store::open(path, OpenMode::kExisting);
-  ASSERT_FALSE(opened);
-  EXPECT_EQ(opened.error().code(), ErrorCode::kDataLoss);
-  EXPECT_TRUE(contains(opened.error().message(), "trigger 'erase'")) << opened.error().message();
+  expect_refused(path, OpenMode::kExisting, ErrorCode::kDataLoss, "trigger 'erase'");
 }
 
 TEST_F(StoreRefusalTest, DroppedTableIsDataLoss) {
   std::string path = make_ensign_database();
   ASSERT_EQ(raw_execute(path, "DROP TABLE meta"), SQLITE_OK);
-  auto opened = Store::open(path, OpenMode::kExisting);
-  ASSERT_FALSE(opened);
-  EXPECT_EQ(opened.error().code(), ErrorCode::kDataLoss);
-  EXPECT_TRUE(contains(opened.error().message(), "'meta'")) << opened.error().message();
+  expect_refused(path, OpenMode::kExisting, ErrorCode::kDataLoss, "table 'meta' is missing");
 }
 
 TEST_F(StoreRefusalTest, DirectoryIsRefused) {
-  std::string path = directory_.file("subdirectory");
+  std::string path = directory_.path("subdirectory");
   ASSERT_EQ(::mkdir(path.c_str(), 0700), 0);
   auto opened = Store::open(path, OpenMode::kExisting);
   ASSERT_FALSE(opened);

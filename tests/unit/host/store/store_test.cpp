@@ -12,6 +12,7 @@ namespace ensign::host::store {
 namespace {
 
 using testing::contains;
+using testing::expect_error;
 using testing::raw_execute;
 using testing::raw_text;
 using testing::sample_version;
@@ -20,7 +21,7 @@ using testing::ScratchDirectory;
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = directory_.file("state.db");
+    path_ = directory_.path("state.db");
     auto opened = Store::open(path_, OpenMode::kCreate);
     ASSERT_TRUE(opened) << opened.error().message();
     store_ = std::move(*opened);
@@ -78,7 +79,7 @@ TEST_F(StoreTest, ReopenKeepsEverything) {
 
 TEST_F(StoreTest, FilesAreOwnerOnlyWhateverTheUmask) {
   store_.reset();
-  std::string path = directory_.file("private.db");
+  std::string path = directory_.path("private.db");
   mode_t saved = ::umask(0);
   auto opened = Store::open(path, OpenMode::kCreate);
   ::umask(saved);
@@ -92,11 +93,9 @@ TEST_F(StoreTest, FilesAreOwnerOnlyWhateverTheUmask) {
 }
 
 TEST_F(StoreTest, CreateInAMissingDirectoryFailsNamingThePath) {
-  std::string path = directory_.file("absent/state.db");
+  std::string path = directory_.path("absent/state.db");
   auto opened = Store::open(path, OpenMode::kCreate);
-  ASSERT_FALSE(opened);
-  EXPECT_EQ(opened.error().code(), ErrorCode::kNotFound);
-  EXPECT_TRUE(contains(opened.error().message(), path)) << opened.error().message();
+  expect_error(opened, ErrorCode::kNotFound, path);
 }
 
 // --- metadata ----------------------------------------------------------------------------------
@@ -122,8 +121,7 @@ TEST_F(StoreTest, MissingMetaIsEmptyNotAnError) {
 
 TEST_F(StoreTest, MetaNeedsAName) {
   auto status = store_->set_meta("", "value");
-  ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code(), ErrorCode::kInvalidArgument);
+  expect_error(status, ErrorCode::kInvalidArgument);
 }
 
 // --- keys and versions -------------------------------------------------------------------------
@@ -191,9 +189,7 @@ TEST_F(StoreTest, EmptyStoreListsNoKeys) {
 TEST_F(StoreTest, SecondVersionOneIsAlreadyExistsAndWritesNothing) {
   add(sample_version("release", 1));
   auto status = store_->add_key_version(sample_version("release", 1, "other"), "mallory");
-  ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code(), ErrorCode::kAlreadyExists);
-  EXPECT_TRUE(contains(status.error().message(), "'release'")) << status.error().message();
+  expect_error(status, ErrorCode::kAlreadyExists, "'release'");
   auto audit = store_->list_audit(std::nullopt, 100);
   ASSERT_TRUE(audit);
   EXPECT_EQ(audit->size(), 1U);
@@ -202,23 +198,19 @@ TEST_F(StoreTest, SecondVersionOneIsAlreadyExistsAndWritesNothing) {
 TEST_F(StoreTest, SkippingAVersionIsFailedPrecondition) {
   add(sample_version("release", 1));
   auto status = store_->add_key_version(sample_version("release", 3), "alice");
-  ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code(), ErrorCode::kFailedPrecondition);
-  EXPECT_TRUE(contains(status.error().message(), "current is 1")) << status.error().message();
+  expect_error(status, ErrorCode::kFailedPrecondition, "current is 1");
 }
 
 TEST_F(StoreTest, RepeatingTheCurrentVersionIsFailedPrecondition) {
   add(sample_version("release", 1));
   add(sample_version("release", 2));
   auto status = store_->add_key_version(sample_version("release", 2, "late"), "alice");
-  ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code(), ErrorCode::kFailedPrecondition);
+  expect_error(status, ErrorCode::kFailedPrecondition);
 }
 
 TEST_F(StoreTest, RotatingAMissingKeyIsFailedPrecondition) {
   auto status = store_->add_key_version(sample_version("ghost", 2), "alice");
-  ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code(), ErrorCode::kFailedPrecondition);
+  expect_error(status, ErrorCode::kFailedPrecondition);
   EXPECT_FALSE(store_->get_key("ghost"));
 }
 
@@ -228,9 +220,7 @@ TEST_F(StoreTest, ReusedFingerprintIsAlreadyExists) {
   copy.public_key = sample_version("first", 1).public_key;
   copy.fingerprint = sample_version("first", 1).fingerprint;
   auto status = store_->add_key_version(copy, "alice");
-  ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code(), ErrorCode::kAlreadyExists);
-  EXPECT_TRUE(contains(status.error().message(), copy.fingerprint)) << status.error().message();
+  expect_error(status, ErrorCode::kAlreadyExists, copy.fingerprint);
   // The whole transaction rolled back: no half-made key "second".
   EXPECT_FALSE(store_->get_key("second"));
 }
@@ -256,24 +246,17 @@ TEST_F(StoreTest, OversizedKeyMaterialIsResourceExhausted) {
   KeyVersion huge = sample_version("huge", 1);
   huge.key_attestation.assign(std::size_t{17} * 1024 * 1024, 0x5a);
   auto status = store_->add_key_version(huge, "alice");
-  ASSERT_FALSE(status);
-  EXPECT_EQ(status.error().code(), ErrorCode::kResourceExhausted);
-  EXPECT_TRUE(contains(status.error().message(), path_)) << status.error().message();
+  expect_error(status, ErrorCode::kResourceExhausted, path_);
 }
 
 TEST_F(StoreTest, MissingKeysAndVersionsAreNotFound) {
   add(sample_version("release", 1));
   auto key = store_->get_key("absent");
-  ASSERT_FALSE(key);
-  EXPECT_EQ(key.error().code(), ErrorCode::kNotFound);
-  EXPECT_TRUE(contains(key.error().message(), "'absent'"));
+  expect_error(key, ErrorCode::kNotFound, "'absent'");
   auto versions = store_->key_versions("absent");
-  ASSERT_FALSE(versions);
-  EXPECT_EQ(versions.error().code(), ErrorCode::kNotFound);
+  expect_error(versions, ErrorCode::kNotFound);
   auto version = store_->key_version("release", 2);
-  ASSERT_FALSE(version);
-  EXPECT_EQ(version.error().code(), ErrorCode::kNotFound);
-  EXPECT_TRUE(contains(version.error().message(), "version 2")) << version.error().message();
+  expect_error(version, ErrorCode::kNotFound, "version 2");
 }
 
 TEST_F(StoreTest, TamperedAlgorithmIsDataLossNamingTheKey) {
@@ -283,12 +266,9 @@ TEST_F(StoreTest, TamperedAlgorithmIsDataLossNamingTheKey) {
   auto reopened = Store::open(path_, OpenMode::kExisting);
   ASSERT_TRUE(reopened);
   auto keys = (*reopened)->list_keys();
-  ASSERT_FALSE(keys);
-  EXPECT_EQ(keys.error().code(), ErrorCode::kDataLoss);
-  EXPECT_TRUE(contains(keys.error().message(), "key 'release'")) << keys.error().message();
+  expect_error(keys, ErrorCode::kDataLoss, "key 'release'");
   auto version = (*reopened)->key_version("release", 1);
-  ASSERT_FALSE(version);
-  EXPECT_EQ(version.error().code(), ErrorCode::kDataLoss);
+  expect_error(version, ErrorCode::kDataLoss);
 }
 
 TEST_F(StoreTest, SwappedPublicKeyIsDataLoss) {
@@ -298,9 +278,7 @@ TEST_F(StoreTest, SwappedPublicKeyIsDataLoss) {
   auto reopened = Store::open(path_, OpenMode::kExisting);
   ASSERT_TRUE(reopened);
   auto versions = (*reopened)->key_versions("release");
-  ASSERT_FALSE(versions);
-  EXPECT_EQ(versions.error().code(), ErrorCode::kDataLoss);
-  EXPECT_TRUE(contains(versions.error().message(), "fingerprint")) << versions.error().message();
+  expect_error(versions, ErrorCode::kDataLoss, "fingerprint");
 }
 
 // --- audit -------------------------------------------------------------------------------------
@@ -375,8 +353,7 @@ TEST_F(StoreTest, AuditEventNeedsAnAction) {
   AuditEvent event;
   event.actor = "alice";
   auto id = store_->append_audit(event);
-  ASSERT_FALSE(id);
-  EXPECT_EQ(id.error().code(), ErrorCode::kInvalidArgument);
+  expect_error(id, ErrorCode::kInvalidArgument);
   auto events = store_->list_audit(std::nullopt, 10);
   ASSERT_TRUE(events);
   EXPECT_TRUE(events->empty());
@@ -393,10 +370,7 @@ TEST_F(StoreTest, AuditRowBreakingItsConstraintsIsRefusedAtOpen) {
                         "UPDATE audit SET key_version = -1"),
             SQLITE_OK);
   auto reopened = Store::open(path_, OpenMode::kExisting);
-  ASSERT_FALSE(reopened);
-  EXPECT_EQ(reopened.error().code(), ErrorCode::kDataLoss);
-  EXPECT_TRUE(contains(reopened.error().message(), "CHECK constraint failed in audit"))
-      << reopened.error().message();
+  expect_error(reopened, ErrorCode::kDataLoss, "CHECK constraint failed in audit");
 }
 
 }  // namespace

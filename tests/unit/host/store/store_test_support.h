@@ -1,4 +1,4 @@
-// store_test_support.h: fixtures the host store's tests share: a scratch directory, key versions
+// store_test_support.h: fixtures the host store's tests share: directory listings, key versions
 // with consistent fingerprints, whole-file snapshots, and raw SQLite access for building foreign
 // or tampered files behind the store's back.
 #pragma once
@@ -7,7 +7,6 @@
 #include <sqlite3.h>
 
 #include <cstdint>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -18,42 +17,20 @@
 #include "crypto/keys.h"
 #include "host/store/internal/sqlite_handles.h"
 #include "host/store/store.h"
+#include "support/scratch_directory.h"
 
 namespace ensign::host::store::testing {
 
-// ScratchDirectory is a fresh directory under $TMPDIR (or /tmp), removed with its contents.
-class ScratchDirectory {
- public:
-  ScratchDirectory() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/ensign-store-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      ADD_FAILURE() << "mkdtemp failed for " << pattern;
-    }
-    path_ = pattern;
-  }
-  ~ScratchDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ScratchDirectory(const ScratchDirectory&) = delete;
-  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
+using ensign::test::ScratchDirectory;
 
-  // file returns the path of `name` inside the directory.
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-  // entries returns the names of the files in the directory.
-  std::set<std::string> entries() const {
-    std::set<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(path_)) {
-      names.insert(entry.path().filename().string());
-    }
-    return names;
+// entries returns the names of the files in `directory`.
+inline std::set<std::string> entries(const ScratchDirectory& directory) {
+  std::set<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(directory.root())) {
+    names.insert(entry.path().filename().string());
   }
-
- private:
-  std::filesystem::path path_;
-};
+  return names;
+}
 
 // sample_version returns a consistent KeyVersion: its public key bytes depend on the name, the
 // version and `salt`, and its fingerprint is their SHA-256, as the store requires. The store
@@ -132,6 +109,14 @@ inline std::string raw_text(const std::string& path, const std::string& sql) {
 // contains tells whether `text` has `part` in it, for readable message assertions.
 inline bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
+}
+
+// expect_error checks that `result` failed with `code` and a message containing `phrase`.
+template <typename T>
+void expect_error(const Result<T>& result, ErrorCode code, const std::string& phrase = "") {
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code(), code) << result.error().message();
+  EXPECT_TRUE(contains(result.error().message(), phrase)) << result.error().message();
 }
 
 }  // namespace ensign::host::store::testing

@@ -15,8 +15,7 @@ class SimReportTest : public ::testing::Test {
   void SetUp() override {
     root_ = std::move(crypto::generate_private_key(crypto::KeyAlgorithm::kEcdsaP384)).value();
     root_public_ = crypto::public_key_to_der(root_.get()).value();
-    other_root_ =
-        std::move(crypto::generate_private_key(crypto::KeyAlgorithm::kEcdsaP384)).value();
+    other_root_ = std::move(crypto::generate_private_key(crypto::KeyAlgorithm::kEcdsaP384)).value();
     other_public_ = crypto::public_key_to_der(other_root_.get()).value();
   }
 

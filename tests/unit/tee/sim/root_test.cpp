@@ -1,11 +1,10 @@
 // Tests of src/tee/sim/root.cpp: creating and loading the sim root file.
 #include "tee/sim/root.h"
 
+#include <gtest/gtest.h>
 #include <openssl/pem.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include "core/file.h"
 #include "crypto/keys.h"
@@ -22,8 +21,7 @@ class SimRootTest : public ::testing::Test {
     auto loaded = load_sim_root(path());
     ASSERT_FALSE(loaded.has_value());
     EXPECT_EQ(loaded.error().code(), code) << loaded.error().message();
-    EXPECT_NE(loaded.error().message().find(text), std::string::npos)
-        << loaded.error().message();
+    EXPECT_NE(loaded.error().message().find(text), std::string::npos) << loaded.error().message();
     EXPECT_NE(loaded.error().message().find(path()), std::string::npos);
   }
 
@@ -91,9 +89,9 @@ TEST_F(SimRootTest, RefusesAFileThatIsNotAKey) {
 TEST_F(SimRootTest, RefusesAKeyOfAnotherAlgorithm) {
   auto key = crypto::generate_private_key(crypto::KeyAlgorithm::kEcdsaP256);
   BioPtr bio(BIO_new(BIO_s_mem()));
-  ASSERT_EQ(PEM_write_bio_PKCS8PrivateKey(bio.get(), key->get(), nullptr, nullptr, 0, nullptr,
-                                          nullptr),
-            1);
+  ASSERT_EQ(
+      PEM_write_bio_PKCS8PrivateKey(bio.get(), key->get(), nullptr, nullptr, 0, nullptr, nullptr),
+      1);
   char* data = nullptr;
   long size = BIO_get_mem_data(bio.get(), &data);
   ASSERT_TRUE(create_file_exclusive(path(), as_bytes(std::string_view(data, size)), 0600));

@@ -24,16 +24,13 @@ class SealedBlobTest : public ::testing::Test {
   SealBinding binding() const { return {measurement_, root_key_id_}; }
 
   Bytes seal(const SecretBytes& key, const SealBinding& binding, std::string_view object_id) {
-    return std::move(
-               seal_blob(key, binding, SealPurpose::kSigningKey, object_id, secret_))
-        .value();
+    return std::move(seal_blob(key, binding, SealPurpose::kSigningKey, object_id, secret_)).value();
   }
 
   void expect_refused(const Result<SecretBytes>& result, const std::string& text) {
     ASSERT_FALSE(result.has_value());
     EXPECT_EQ(result.error().code(), ErrorCode::kDataLoss);
-    EXPECT_NE(result.error().message().find(text), std::string::npos)
-        << result.error().message();
+    EXPECT_NE(result.error().message().find(text), std::string::npos) << result.error().message();
   }
 
   Result<SecretBytes> unseal(ByteView blob) {
@@ -143,8 +140,9 @@ TEST_F(SealedBlobTest, RefusesABlobFromAnotherEnclaveBuild) {
 
 TEST_F(SealedBlobTest, RefusesAnotherObjectId) {
   auto opened = unseal_blob(key_, binding(), SealPurpose::kSigningKey, "release@3", blob_);
-  expect_refused(opened, "sealed for another key/purpose (signing-key \"release@2\", asked for "
-                         "signing-key \"release@3\")");
+  expect_refused(opened,
+                 "sealed for another key/purpose (signing-key \"release@2\", asked for "
+                 "signing-key \"release@3\")");
 }
 
 TEST_F(SealedBlobTest, RefusesAnotherPurpose) {
@@ -160,8 +158,8 @@ TEST_F(SealedBlobTest, RefusesAHeaderRewrittenToAnotherObjectId) {
 }
 
 TEST_F(SealedBlobTest, SealRefusesBadObjectIds) {
-  for (std::string id : {std::string(), std::string(kMaxObjectIdSize + 1, 'a'),
-                         std::string("line\nbreak")}) {
+  for (std::string id :
+       {std::string(), std::string(kMaxObjectIdSize + 1, 'a'), std::string("line\nbreak")}) {
     auto sealed = seal_blob(key_, binding(), SealPurpose::kSigningKey, id, secret_);
     ASSERT_FALSE(sealed.has_value());
     EXPECT_EQ(sealed.error().code(), ErrorCode::kInvalidArgument);

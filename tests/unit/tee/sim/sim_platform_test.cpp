@@ -125,8 +125,8 @@ TEST(SimPlatformRaceTest, RacingCreatorsEndWithOneRoot) {
     test::TemporaryDirectory directory;
     Bytes keys[2];
     auto create = [&](int index) {
-      auto platform = SimPlatform::open(directory.file("sim-root.pem"), kMeasurement,
-                                        RootMode::kCreateIfMissing);
+      auto platform = SimPlatform::open(
+          directory.file("sim-root.pem"), kMeasurement, RootMode::kCreateIfMissing);
       if (platform) {
         keys[index] = (*platform)->identity().platform_key;
       }
