@@ -77,23 +77,6 @@ class EnclaveProcess {
   bool reaped_ = false;
 };
 
-// TemporaryDirectory is a fresh directory under /tmp (an enclave's state directory), removed
-// with its contents when the object goes.
-class TemporaryDirectory {
- public:
-  TemporaryDirectory();
-  ~TemporaryDirectory();
-  TemporaryDirectory(const TemporaryDirectory&) = delete;
-  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
-
-  const std::string& path() const { return path_; }
-  // file returns path()/name.
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
 // frame_of returns the complete frame (length prefix included) for `body`.
 Bytes frame_of(ByteView body);
 

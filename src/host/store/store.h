@@ -67,7 +67,12 @@ class Store {
   // its schema is newer than this build knows.
   static Result<std::unique_ptr<Store>> open(const std::string& path, OpenMode mode);
 
+  Store() = default;
   virtual ~Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  Store(Store&&) = delete;
+  Store& operator=(Store&&) = delete;
 
   // schema_version returns the applied migration count.
   virtual Result<int> schema_version() = 0;

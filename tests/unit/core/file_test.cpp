@@ -1,5 +1,6 @@
 // Tests of core/file.h: bounded reads, atomic writes with an exact mode, exclusive creation.
 #include "core/file.h"
+#include "support/scratch_directory.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -26,11 +27,8 @@ class ScopedUmask {
 class FileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "ensign-file-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    directory_ = pattern;
+    directory_ = scratch_.root();
   }
-  void TearDown() override { std::filesystem::remove_all(directory_); }
 
   std::string path(const std::string& name) const { return (directory_ / name).string(); }
 
@@ -48,6 +46,7 @@ class FileTest : public ::testing::Test {
     return count;
   }
 
+  test::ScratchDirectory scratch_;
   std::filesystem::path directory_;
 };
 

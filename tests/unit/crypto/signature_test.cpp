@@ -14,6 +14,7 @@
 #include "core/file.h"
 #include "support/corrupt.h"
 #include "unit/crypto/crypto_test_support.h"
+#include "support/scratch_directory.h"
 
 namespace ensign::crypto {
 namespace {
@@ -190,13 +191,9 @@ TEST(Ed25519DigestTest, VerifyDigestIsFalse) {
 class OpensslCliTest : public ::testing::TestWithParam<KeyAlgorithm> {
  protected:
   void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "ensign-openssl-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    directory_ = pattern;
+    directory_ = scratch_.root();
     ASSERT_TRUE(write_file_atomic(path("message.bin"), kMessage, 0600).has_value());
   }
-  void TearDown() override { std::filesystem::remove_all(directory_); }
 
   std::string path(const std::string& name) const { return (directory_ / name).string(); }
 
@@ -250,6 +247,7 @@ class OpensslCliTest : public ::testing::TestWithParam<KeyAlgorithm> {
     return GetParam() == KeyAlgorithm::kEd25519 ? "Signature Verified Successfully" : "Verified OK";
   }
 
+  test::ScratchDirectory scratch_;
   std::filesystem::path directory_;
 };
 

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "support/enclave_process.h"
+#include "support/scratch_directory.h"
 #include "tee/sim/sim_platform.h"
 
 namespace ensign::enclave {
@@ -22,14 +23,14 @@ class SimPlatformFixture : public ::testing::Test {
  protected:
   SimPlatformFixture() {
     auto opened = tee::sim::SimPlatform::open(
-        directory_.file("sim-root.pem"), Bytes(48, 0x5a), tee::sim::RootMode::kCreateIfMissing);
+        directory_.path("sim-root.pem"), Bytes(48, 0x5a), tee::sim::RootMode::kCreateIfMissing);
     if (!opened) {
       throw std::runtime_error(opened.error().message());
     }
     platform_ = std::move(opened).value();
   }
 
-  test::TemporaryDirectory directory_;
+  test::ScratchDirectory directory_;
   std::unique_ptr<tee::sim::SimPlatform> platform_;
 };
 

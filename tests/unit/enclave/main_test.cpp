@@ -12,6 +12,7 @@
 #include "crypto/signature.h"
 #include "enclave/protocol/launch.h"
 #include "support/enclave_process.h"
+#include "support/scratch_directory.h"
 #include "tee/sim/measurement.h"
 #include "tee/sim/report.h"
 #include "tee/sim/root.h"
@@ -71,7 +72,7 @@ class EnclaveProcessTest : public ::testing::Test {
       ASSERT_TRUE(enclave_->wait_for_exit(std::chrono::seconds(30)).has_value());
     }
     EnclaveOptions options;
-    options.state_dir = directory_.path();
+    options.state_dir = directory_.root();
     options.verbose = verbose;
     auto started = EnclaveProcess::start(options);
     ASSERT_TRUE(started.has_value()) << started.error().message();
@@ -105,7 +106,7 @@ class EnclaveProcessTest : public ::testing::Test {
 
   void send_body(ByteView body) { ASSERT_TRUE(enclave_->send_raw(test::frame_of(body))); }
 
-  test::TemporaryDirectory directory_;
+  test::ScratchDirectory directory_;
   std::optional<EnclaveProcess> enclave_;
 };
 
@@ -113,7 +114,7 @@ TEST_F(EnclaveProcessTest, HelloReportsTheSimIdentityAndHardening) {
   auto hello = expect_hello(1);
   EXPECT_EQ(hello.platform, "sim");
   EXPECT_EQ(hello.measurement, tee::sim::measure_file(EnclaveOptions{}.binary).value());
-  auto root = tee::sim::load_sim_root(directory_.file(protocol::kSimRootFileName));
+  auto root = tee::sim::load_sim_root(directory_.path(protocol::kSimRootFileName));
   ASSERT_TRUE(root.has_value()) << root.error().message();
   EXPECT_EQ(hello.platform_key, crypto::public_key_to_der(root->get()).value());
   EXPECT_FALSE(hello.enclave_version.empty());
@@ -123,7 +124,7 @@ TEST_F(EnclaveProcessTest, HelloReportsTheSimIdentityAndHardening) {
 TEST_F(EnclaveProcessTest, RootFileIsCreatedWithMode0600) {
   expect_hello(1);
   struct stat info {};
-  ASSERT_EQ(::stat(directory_.file(protocol::kSimRootFileName).c_str(), &info), 0);
+  ASSERT_EQ(::stat(directory_.path(protocol::kSimRootFileName).c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 07777, 0600u);
 }
 
@@ -342,35 +343,35 @@ class EnclaveStartupTest : public ::testing::Test {
     EXPECT_EQ(log.find('\n'), log.size() - 1) << "more than one line: " << log;
   }
 
-  test::TemporaryDirectory directory_;
+  test::ScratchDirectory directory_;
 };
 
 TEST_F(EnclaveStartupTest, MissingRootWithoutCreateRootTellsToRunInit) {
   EnclaveOptions options;
-  options.state_dir = directory_.path();
+  options.state_dir = directory_.root();
   options.create_root = false;
   expect_startup_failure(options, "run `ensign init`");
 }
 
 TEST_F(EnclaveStartupTest, RootReadableByOthersIsRefused) {
-  ASSERT_TRUE(tee::sim::create_sim_root(directory_.file(protocol::kSimRootFileName)));
-  ASSERT_EQ(::chmod(directory_.file(protocol::kSimRootFileName).c_str(), 0644), 0);
+  ASSERT_TRUE(tee::sim::create_sim_root(directory_.path(protocol::kSimRootFileName)));
+  ASSERT_EQ(::chmod(directory_.path(protocol::kSimRootFileName).c_str(), 0644), 0);
   EnclaveOptions options;
-  options.state_dir = directory_.path();
+  options.state_dir = directory_.root();
   expect_startup_failure(options, "chmod 600");
 }
 
 TEST_F(EnclaveStartupTest, UnknownArgumentIsRefused) {
   EnclaveOptions options;
   options.use_arguments_override = true;
-  options.arguments_override = {"--platform", "sim", "--state-dir", directory_.path(), "--x"};
+  options.arguments_override = {"--platform", "sim", "--state-dir", directory_.root(), "--x"};
   expect_startup_failure(options, "unknown argument");
 }
 
 TEST_F(EnclaveStartupTest, AnotherPlatformIsRefused) {
   EnclaveOptions options;
   options.use_arguments_override = true;
-  options.arguments_override = {"--platform", "sgx", "--state-dir", directory_.path()};
+  options.arguments_override = {"--platform", "sgx", "--state-dir", directory_.root()};
   expect_startup_failure(options, "\"sgx\" is not served");
 }
 

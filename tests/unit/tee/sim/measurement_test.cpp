@@ -6,15 +6,16 @@
 #include "core/file.h"
 #include "crypto/hash.h"
 #include "support/enclave_process.h"
+#include "support/scratch_directory.h"
 
 namespace ensign::tee::sim {
 namespace {
 
 TEST(MeasureFileTest, IsTheSha384OfTheFile) {
-  test::TemporaryDirectory directory;
+  test::ScratchDirectory directory;
   Bytes content = to_bytes("an enclave binary");
-  ASSERT_TRUE(create_file_exclusive(directory.file("enclave"), content, 0700).has_value());
-  auto measurement = measure_file(directory.file("enclave"));
+  ASSERT_TRUE(create_file_exclusive(directory.path("enclave"), content, 0700).has_value());
+  auto measurement = measure_file(directory.path("enclave"));
   ASSERT_TRUE(measurement.has_value());
   EXPECT_EQ(measurement->size(), 48u);
   EXPECT_EQ(*measurement, crypto::sha384(content));

@@ -9,13 +9,14 @@
 #include "core/file.h"
 #include "crypto/keys.h"
 #include "support/enclave_process.h"
+#include "support/scratch_directory.h"
 
 namespace ensign::tee::sim {
 namespace {
 
 class SimRootTest : public ::testing::Test {
  protected:
-  std::string path() const { return directory_.file("sim-root.pem"); }
+  std::string path() const { return directory_.path("sim-root.pem"); }
 
   void expect_refused(ErrorCode code, const std::string& text) {
     auto loaded = load_sim_root(path());
@@ -25,7 +26,7 @@ class SimRootTest : public ::testing::Test {
     EXPECT_NE(loaded.error().message().find(path()), std::string::npos);
   }
 
-  test::TemporaryDirectory directory_;
+  test::ScratchDirectory directory_;
 };
 
 TEST_F(SimRootTest, CreatesAP384KeyFileOfMode0600) {
@@ -59,7 +60,7 @@ TEST_F(SimRootTest, CreateRefusesAnExistingFileAndLeavesIt) {
 }
 
 TEST_F(SimRootTest, CreateFailsInAMissingDirectory) {
-  auto created = create_sim_root(directory_.file("missing/sim-root.pem"));
+  auto created = create_sim_root(directory_.path("missing/sim-root.pem"));
   ASSERT_FALSE(created.has_value());
   EXPECT_EQ(created.error().code(), ErrorCode::kNotFound);
 }
@@ -111,7 +112,7 @@ TEST_F(SimRootTest, RefusesADirectory) {
 }
 
 TEST_F(SimRootTest, RefusesASymbolicLink) {
-  std::string target = directory_.file("elsewhere.pem");
+  std::string target = directory_.path("elsewhere.pem");
   ASSERT_TRUE(create_sim_root(target).has_value());
   ASSERT_EQ(::symlink(target.c_str(), path().c_str()), 0);
   auto loaded = load_sim_root(path());

@@ -7,6 +7,7 @@
 
 #include "crypto/keys.h"
 #include "support/enclave_process.h"
+#include "support/scratch_directory.h"
 #include "tee/sim/report.h"
 #include "tee/sim/root.h"
 
@@ -15,10 +16,10 @@ namespace {
 
 const Bytes kMeasurement(48, 0x42);
 
-std::unique_ptr<SimPlatform> open_platform(const test::TemporaryDirectory& directory,
+std::unique_ptr<SimPlatform> open_platform(const test::ScratchDirectory& directory,
                                            ByteView measurement = kMeasurement) {
   auto platform =
-      SimPlatform::open(directory.file("sim-root.pem"), measurement, RootMode::kCreateIfMissing);
+      SimPlatform::open(directory.path("sim-root.pem"), measurement, RootMode::kCreateIfMissing);
   EXPECT_TRUE(platform.has_value()) << platform.error().message();
   return platform ? std::move(platform).value() : nullptr;
 }
@@ -31,7 +32,7 @@ void expect_data_loss(const Result<SecretBytes>& result, const std::string& text
 
 class SimPlatformTest : public ::testing::Test {
  protected:
-  test::TemporaryDirectory directory_;
+  test::ScratchDirectory directory_;
   std::unique_ptr<SimPlatform> platform_ = open_platform(directory_);
   SecretBytes secret_ = SecretBytes::copy_of(to_bytes("key material"));
 };
@@ -41,7 +42,7 @@ TEST_F(SimPlatformTest, IdentityIsSimMeasurementAndRootPublicKey) {
   const Identity& identity = platform_->identity();
   EXPECT_EQ(identity.platform, "sim");
   EXPECT_EQ(identity.measurement, kMeasurement);
-  auto root = load_sim_root(directory_.file("sim-root.pem"));
+  auto root = load_sim_root(directory_.path("sim-root.pem"));
   ASSERT_TRUE(root.has_value());
   EXPECT_EQ(identity.platform_key, crypto::public_key_to_der(root->get()).value());
 }
@@ -71,7 +72,7 @@ TEST_F(SimPlatformTest, SealsAndUnsealsAcrossRestarts) {
   ASSERT_NE(platform_, nullptr);
   auto sealed = platform_->seal(SealPurpose::kSigningKey, "release@1", secret_);
   ASSERT_TRUE(sealed.has_value()) << sealed.error().message();
-  auto reopened = SimPlatform::open(directory_.file("sim-root.pem"), kMeasurement, RootMode::kLoad);
+  auto reopened = SimPlatform::open(directory_.path("sim-root.pem"), kMeasurement, RootMode::kLoad);
   ASSERT_TRUE(reopened.has_value()) << reopened.error().message();
   auto opened = (*reopened)->unseal(SealPurpose::kSigningKey, "release@1", *sealed);
   ASSERT_TRUE(opened.has_value()) << opened.error().message();
@@ -79,7 +80,7 @@ TEST_F(SimPlatformTest, SealsAndUnsealsAcrossRestarts) {
 }
 
 TEST_F(SimPlatformTest, RefusesABlobOfAnotherInstallation) {
-  test::TemporaryDirectory other_directory;
+  test::ScratchDirectory other_directory;
   auto other = open_platform(other_directory);
   ASSERT_NE(other, nullptr);
   auto sealed = other->seal(SealPurpose::kSigningKey, "release@1", secret_);
@@ -106,8 +107,8 @@ TEST_F(SimPlatformTest, RefusesABlobForAnotherObject) {
 }
 
 TEST_F(SimPlatformTest, MissingRootWithoutCreateTellsToRunInit) {
-  test::TemporaryDirectory empty;
-  auto platform = SimPlatform::open(empty.file("sim-root.pem"), kMeasurement, RootMode::kLoad);
+  test::ScratchDirectory empty;
+  auto platform = SimPlatform::open(empty.path("sim-root.pem"), kMeasurement, RootMode::kLoad);
   ASSERT_FALSE(platform.has_value());
   EXPECT_EQ(platform.error().code(), ErrorCode::kNotFound);
   EXPECT_NE(platform.error().message().find("ensign init"), std::string::npos);
@@ -115,18 +116,18 @@ TEST_F(SimPlatformTest, MissingRootWithoutCreateTellsToRunInit) {
 
 TEST_F(SimPlatformTest, RefusesAMeasurementOfAnotherSize) {
   auto platform =
-      SimPlatform::open(directory_.file("sim-root.pem"), Bytes(32), RootMode::kCreateIfMissing);
+      SimPlatform::open(directory_.path("sim-root.pem"), Bytes(32), RootMode::kCreateIfMissing);
   ASSERT_FALSE(platform.has_value());
   EXPECT_EQ(platform.error().code(), ErrorCode::kInvalidArgument);
 }
 
 TEST(SimPlatformRaceTest, RacingCreatorsEndWithOneRoot) {
   for (int round = 0; round < 5; ++round) {
-    test::TemporaryDirectory directory;
+    test::ScratchDirectory directory;
     Bytes keys[2];
     auto create = [&](int index) {
       auto platform = SimPlatform::open(
-          directory.file("sim-root.pem"), kMeasurement, RootMode::kCreateIfMissing);
+          directory.path("sim-root.pem"), kMeasurement, RootMode::kCreateIfMissing);
       if (platform) {
         keys[index] = (*platform)->identity().platform_key;
       }
