@@ -3,6 +3,7 @@
 #include <optional>
 #include <type_traits>
 
+#include "core/wire.h"
 #include "crypto/hash.h"
 #include "enclave/protocol/messages.h"
 
@@ -17,64 +18,20 @@ class Writer {
   explicit Writer(Bytes& out) : out_(out) {}
 
   void u8(std::uint8_t value) { out_.push_back(value); }
-  void u16(std::uint16_t value) {
-    out_.push_back(static_cast<std::uint8_t>(value >> 8));
-    out_.push_back(static_cast<std::uint8_t>(value));
-  }
-  void u32(std::uint32_t value) {
-    for (int shift = 24; shift >= 0; shift -= 8) {
-      out_.push_back(static_cast<std::uint8_t>(value >> shift));
-    }
-  }
-  void raw(ByteView bytes) { out_.insert(out_.end(), bytes.begin(), bytes.end()); }
+  void u16(std::uint16_t value) { wire::append_u16(out_, value); }
+  void u32(std::uint32_t value) { wire::append_u32(out_, value); }
+  void raw(ByteView bytes) { wire::append(out_, bytes); }
 
  private:
   Bytes& out_;
 };
 
 // Reader consumes fields from a frame body, refusing to read past its end.
-class Reader {
+class Reader : public wire::Cursor {
  public:
-  explicit Reader(ByteView in) : in_(in) {}
-
-  std::optional<std::uint8_t> u8() {
-    if (in_.size() - position_ < 1) {
-      return std::nullopt;
-    }
-    return in_[position_++];
-  }
-  std::optional<std::uint16_t> u16() {
-    if (in_.size() - position_ < 2) {
-      return std::nullopt;
-    }
-    auto value = static_cast<std::uint16_t>((in_[position_] << 8) | in_[position_ + 1]);
-    position_ += 2;
-    return value;
-  }
-  std::optional<std::uint32_t> u32() {
-    if (in_.size() - position_ < 4) {
-      return std::nullopt;
-    }
-    std::uint32_t value = 0;
-    for (int i = 0; i < 4; ++i) {
-      value = (value << 8) | in_[position_ + static_cast<std::size_t>(i)];
-    }
-    position_ += 4;
-    return value;
-  }
-  std::optional<ByteView> raw(std::size_t size) {
-    if (in_.size() - position_ < size) {
-      return std::nullopt;
-    }
-    ByteView out = in_.subspan(position_, size);
-    position_ += size;
-    return out;
-  }
-  bool at_end() const { return position_ == in_.size(); }
-
- private:
-  ByteView in_;
-  std::size_t position_ = 0;
+  using wire::Cursor::Cursor;
+  std::optional<ByteView> raw(std::size_t size) { return take(size); }
+  bool at_end() const { return remaining() == 0; }
 };
 
 bool is_printable_ascii(std::string_view text) {

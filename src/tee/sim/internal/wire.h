@@ -1,92 +1,21 @@
-// wire.h: the big-endian writer and bounds-checked reader that the sim report and the sealed
-// blob layouts are built and parsed with. Private to tee/sim.
+// wire.h: helpers private to tee/sim's binary layouts; the reader and writer are core/wire.h.
 #pragma once
 
-#include <cstddef>
-#include <cstdint>
-#include <optional>
 #include <string>
 
 #include "core/bytes.h"
+#include "core/wire.h"
 
 namespace ensign::tee::sim::internal {
 
-// append_u16 appends `value` big-endian.
-inline void append_u16(Bytes& out, std::uint16_t value) {
-  out.push_back(static_cast<std::uint8_t>(value >> 8));
-  out.push_back(static_cast<std::uint8_t>(value & 0xff));
-}
-
-// append_u32 appends `value` big-endian.
-inline void append_u32(Bytes& out, std::uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    out.push_back(static_cast<std::uint8_t>((value >> shift) & 0xff));
-  }
-}
-
-// append appends raw bytes.
-inline void append(Bytes& out, ByteView bytes) {
-  out.insert(out.end(), bytes.begin(), bytes.end());
-}
+using wire::append;
+using wire::append_u16;
+using wire::append_u32;
+using wire::Cursor;
 
 // short_hex names a digest or id in an error message by its first 8 bytes in hex, then "...".
 inline std::string short_hex(ByteView digest) {
   return hex_encode(digest.first(digest.size() < 8 ? digest.size() : 8)) + "...";
 }
-
-// Cursor reads fields front to back; every read returns nothing when fewer bytes remain than
-// it needs, so a truncated input can never be read past its end.
-class Cursor {
- public:
-  explicit Cursor(ByteView input) : input_(input) {}
-
-  // take returns the next `size` bytes, or nothing when fewer remain.
-  std::optional<ByteView> take(std::size_t size) {
-    if (input_.size() - position_ < size) {
-      return std::nullopt;
-    }
-    ByteView out = input_.subspan(position_, size);
-    position_ += size;
-    return out;
-  }
-
-  // u8 returns the next byte, or nothing at the end.
-  std::optional<std::uint8_t> u8() {
-    auto bytes = take(1);
-    if (!bytes) {
-      return std::nullopt;
-    }
-    return (*bytes)[0];
-  }
-
-  // u16 returns the next big-endian u16, or nothing when fewer than 2 bytes remain.
-  std::optional<std::uint16_t> u16() {
-    auto bytes = take(2);
-    if (!bytes) {
-      return std::nullopt;
-    }
-    return static_cast<std::uint16_t>(((*bytes)[0] << 8) | (*bytes)[1]);
-  }
-
-  // u32 returns the next big-endian u32, or nothing when fewer than 4 bytes remain.
-  std::optional<std::uint32_t> u32() {
-    auto bytes = take(4);
-    if (!bytes) {
-      return std::nullopt;
-    }
-    std::uint32_t value = 0;
-    for (std::uint8_t byte : *bytes) {
-      value = (value << 8) | byte;
-    }
-    return value;
-  }
-
-  std::size_t position() const { return position_; }
-  std::size_t remaining() const { return input_.size() - position_; }
-
- private:
-  ByteView input_;
-  std::size_t position_ = 0;
-};
 
 }  // namespace ensign::tee::sim::internal
