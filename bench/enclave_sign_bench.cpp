@@ -109,12 +109,19 @@ BENCHMARK_CAPTURE(BM_Enclave, ed25519, crypto::KeyAlgorithm::kEd25519)->UseRealT
 // RatioReporter prints what the console reporter prints, then enclave / raw for each algorithm.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
+  // Colours only on a terminal, so redirected output stays plain text.
+  RatioReporter() : ConsoleReporter(::isatty(STDOUT_FILENO) != 0 ? OO_Defaults : OO_Tabular) {}
+
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const auto& run : runs) {
+      // With --benchmark_repetitions, compare medians; otherwise the single runs.
+      if (!run.aggregate_name.empty() && run.aggregate_name != "median") {
+        continue;
+      }
       auto rate = run.counters.find("items_per_second");
       if (rate != run.counters.end()) {
-        rates_[run.benchmark_name()] = rate->second.value;
+        rates_[run.run_name.str()] = rate->second.value;
       }
     }
   }
