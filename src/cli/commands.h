@@ -11,5 +11,6 @@ void add_init_command(CLI::App& app, Context& context, int& exit_code);
 void add_key_commands(CLI::App& app, Context& context, int& exit_code);
 void add_sign_command(CLI::App& app, Context& context, int& exit_code);
 void add_verify_command(CLI::App& app, Context& context, int& exit_code);
+void add_audit_command(CLI::App& app, Context& context, int& exit_code);
 
 }  // namespace ensign::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   add_key_commands(app, context, exit_code);
   add_sign_command(app, context, exit_code);
   add_verify_command(app, context, exit_code);
+  add_audit_command(app, context, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -3,7 +3,7 @@
 source "$(dirname "$0")/lib.sh"
 
 expect_exit 0 "$ensign" --help
-for command in init "key create" "key list" "key show" "key export-public" "key rotate" sign verify; do
+for command in init "key create" "key list" "key show" "key export-public" "key rotate" sign verify audit; do
   # shellcheck disable=SC2086
   expect_exit 0 "$ensign" $command --help
 done
@@ -104,6 +104,15 @@ expect_exit 0 "$ensign" verify --key release app.tar.gz --bundle v2.json
 expect_exit 1 "$ensign" verify --public-key release.pub.pem app.tar.gz --bundle v2.json   # v1's key
 expect_exit 0 "$ensign" key show release --version 1 --json
 grep -q '"current_version": 2' "$work/out" || die "key show does not report the current version"
+
+# The audit table: every creation, rotation and signature, with who and which digest.
+expect_exit 0 "$ensign" audit --key release --json
+[ "$(grep -c '"action": "sign"' "$work/out")" -ge 5 ] || die "audit lacks the signatures"
+grep -q '"action": "key.rotate"' "$work/out" || die "audit lacks the rotation"
+grep -q "\"digest\": \"$(sha256sum app.tar.gz | cut -d' ' -f1)\"" "$work/out" || die "audit lacks the artifact digest"
+expect_exit 0 "$ensign" audit --limit 3
+[ "$(wc -l < "$work/out")" -eq 4 ] || die "audit --limit 3 did not print 3 events"
+expect_exit 2 "$ensign" audit --limit 0
 
 # DSSE with an in-toto statement: the payload and its subject both verify.
 digest=$(sha256sum app.tar.gz | cut -d' ' -f1)

@@ -262,11 +262,12 @@ class SqliteStore final : public Store {
   Result<std::vector<AuditEvent>> list_audit(std::optional<std::string> key_name,
                                              std::size_t limit) override {
     std::lock_guard lock(mutex_);
+    // The newest `limit` events, returned oldest first.
     std::string sql = "SELECT " + std::string(internal::kAuditColumns) + " FROM audit";
     if (key_name) {
       sql += " WHERE key_name = ?2";
     }
-    sql += " ORDER BY id LIMIT ?1";
+    sql = "SELECT * FROM (" + sql + " ORDER BY id DESC LIMIT ?1) ORDER BY id";
     ENSIGN_TRY(statement, database_.prepare(sql));
     constexpr auto kLargest = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
     ENSIGN_CHECK(statement.bind_integer(1, static_cast<std::int64_t>(std::min(limit, kLargest))));

@@ -102,7 +102,8 @@ class Store {
   // append_audit appends an event and returns its id.
   virtual Result<std::int64_t> append_audit(const AuditEvent& event) = 0;
 
-  // list_audit returns events, oldest first, optionally only those of one key, at most `limit`.
+  // list_audit returns the newest `limit` events (optionally only those of one key), oldest
+  // first.
   virtual Result<std::vector<AuditEvent>> list_audit(std::optional<std::string> key_name,
                                                      std::size_t limit) = 0;
 };

@@ -336,8 +336,8 @@ TEST_F(StoreTest, ListAuditFiltersByKeyAndStopsAtTheLimit) {
   auto limited = store_->list_audit(std::string("one"), 2);
   ASSERT_TRUE(limited);
   ASSERT_EQ(limited->size(), 2U);
-  EXPECT_EQ((*limited)[0].key_version, 1U);
-  EXPECT_EQ((*limited)[1].key_version, 2U);
+  EXPECT_EQ((*limited)[0].key_version, 2U);  // the newest two, oldest first
+  EXPECT_EQ((*limited)[1].key_version, 3U);
   auto all = store_->list_audit(std::nullopt, 100);
   ASSERT_TRUE(all);
   EXPECT_EQ(all->size(), 4U);
