@@ -12,20 +12,17 @@
 #endif
 
 namespace ensign::enclave {
-namespace {
-
-using protocol::ErrorReply;
-using protocol::Message;
-
-// error_reply turns an Error into an ErrorReply that always encodes: its message is cut to the
-// protocol's bound and stripped of non-printable characters.
-ErrorReply error_reply(const Error& error) {
-  ErrorReply reply{error.code(), {}};
+protocol::ErrorReply error_reply(const Error& error) {
+  protocol::ErrorReply reply{error.code(), {}};
   for (char c : std::string_view(error.message()).substr(0, protocol::kMaxErrorMessageSize)) {
     reply.message.push_back(c >= 0x20 && c <= 0x7e ? c : '?');
   }
   return reply;
 }
+
+namespace {
+
+using protocol::Message;
 
 std::string short_digest(ByteView data) {
   return hex_encode(crypto::sha256(data)).substr(0, 16);
@@ -111,8 +108,10 @@ Bytes Dispatcher::handle(ByteView body) noexcept {
 }
 
 Bytes Dispatcher::refuse(std::uint32_t request_id, const Error& error) const noexcept {
-  logger_.error("request " + std::to_string(request_id) +
-                " failed: " + std::string(error_code_name(error.code())) + ": " + error.message());
+  // The host receives the error and reports it; logging it here too would double every
+  // user-facing error line, so it is an info line (--verbose).
+  logger_.info("request " + std::to_string(request_id) +
+               " failed: " + std::string(error_code_name(error.code())) + ": " + error.message());
   auto frame = protocol::encode_frame(request_id, error_reply(error));
   // An ErrorReply with a bounded, printable message always encodes.
   return frame ? std::move(frame).value() : Bytes{};

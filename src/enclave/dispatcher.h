@@ -14,6 +14,10 @@
 
 namespace ensign::enclave {
 
+// error_reply turns an Error into an ErrorReply that always encodes: its message is cut to the
+// protocol's bound and stripped of non-printable characters.
+protocol::ErrorReply error_reply(const Error& error);
+
 class Dispatcher {
  public:
   // Dispatcher borrows `platform` and `logger`, which must outlive it; `hardening` is the

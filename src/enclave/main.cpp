@@ -10,6 +10,7 @@
 #include "enclave/hardening.h"
 #include "enclave/logger.h"
 #include "enclave/options.h"
+#include "enclave/protocol/channel.h"
 #include "enclave/protocol/launch.h"
 #include "enclave/protocol/messages.h"
 #include "enclave/seccomp_filter.h"
@@ -23,8 +24,15 @@ namespace {
 using namespace ensign;
 using enclave::protocol::kEnclaveSocketFd;
 
+// startup_failure tells the host why the enclave cannot start: as an ErrorReply (request id 0)
+// on the channel, which the host reads in place of its Hello reply and reports as its one error
+// line; on stderr only when the channel is unusable.
 int startup_failure(const enclave::Logger& logger, const Error& error) {
-  logger.error(error.message());
+  auto frame = enclave::protocol::encode_frame(0, enclave::error_reply(error));
+  enclave::protocol::FrameChannel channel(kEnclaveSocketFd);
+  if (!frame || !channel.send(*frame)) {
+    logger.error(error.message());
+  }
   return enclave::protocol::kEnclaveStartupFailure;
 }
 

@@ -157,6 +157,12 @@ Result<protocol::Message> EnclaveClient::receive(std::uint32_t request_id) {
     return fail(body.error().with_context("enclave reply"));
   }
   ENSIGN_TRY(envelope, protocol::decode_body(*body));
+  // Request id 0 is the enclave's own report, chiefly why it could not start: the installation
+  // is not in a state it can serve, whatever the enclave's own code for it.
+  if (auto* error = std::get_if<protocol::ErrorReply>(&envelope.message);
+      error != nullptr && envelope.request_id == 0) {
+    return fail(ErrorCode::kFailedPrecondition, "ensign-enclave: " + error->message);
+  }
   if (envelope.request_id != request_id) {
     return fail(ErrorCode::kInternal, "enclave replied to request " +
                                           std::to_string(envelope.request_id) + ", expected " +

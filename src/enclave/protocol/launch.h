@@ -3,8 +3,9 @@
 // runs:
 //   ensign-enclave --platform sim --state-dir DIR [--create-root] [--verbose]
 // --create-root makes the per-installation sim root (DIR/sim-root.pem, mode 0600) if absent;
-// without it a missing root is an error. A startup failure is one line on stderr and exit status
-// kEnclaveStartupFailure; the host then sees the channel close.
+// without it a missing root is an error. A startup failure is an ErrorReply with request id 0 on
+// the channel (one line on stderr when the channel is unusable) and exit status
+// kEnclaveStartupFailure.
 #pragma once
 
 namespace ensign::enclave::protocol {

@@ -337,10 +337,14 @@ class EnclaveStartupTest : public ::testing::Test {
     ASSERT_TRUE(status.has_value()) << status.error().message();
     ASSERT_TRUE(WIFEXITED(*status)) << *status;
     EXPECT_EQ(WEXITSTATUS(*status), protocol::kEnclaveStartupFailure);
-    std::string log = enclave->read_stderr();
-    EXPECT_NE(log.find(text), std::string::npos) << log;
-    ASSERT_FALSE(log.empty());
-    EXPECT_EQ(log.find('\n'), log.size() - 1) << "more than one line: " << log;
+    // The reason arrives on the channel as an ErrorReply with request id 0; stderr stays quiet.
+    auto reply = enclave->receive();
+    ASSERT_TRUE(reply.has_value()) << reply.error().message();
+    EXPECT_EQ(reply->request_id, 0U);
+    const auto* error = std::get_if<protocol::ErrorReply>(&reply->message);
+    ASSERT_NE(error, nullptr);
+    EXPECT_NE(error->message.find(text), std::string::npos) << error->message;
+    EXPECT_EQ(enclave->read_stderr(), "");
   }
 
   test::ScratchDirectory directory_;

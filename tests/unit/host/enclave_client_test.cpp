@@ -104,12 +104,14 @@ TEST(EnclaveClientStartTest, MissingBinaryFailsClearly) {
   EXPECT_NE(started.error().message().find("/nonexistent/ensign-enclave"), std::string::npos);
 }
 
-TEST(EnclaveClientStartTest, MissingRootReportsTheEnclavesExitStatus) {
+TEST(EnclaveClientStartTest, MissingRootReportsTheEnclavesReason) {
   test::ScratchDirectory empty;
   auto started = EnclaveClient::start({enclave_binary(), empty.root(), false, false});
   ASSERT_FALSE(started);
-  EXPECT_EQ(started.error().code(), ErrorCode::kUnavailable);
-  EXPECT_NE(started.error().message().find("exited with status 3"), std::string::npos)
+  EXPECT_EQ(started.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(started.error().message().find("ensign-enclave: "), std::string::npos)
+      << started.error().message();
+  EXPECT_NE(started.error().message().find("run `ensign init`"), std::string::npos)
       << started.error().message();
 }
 
