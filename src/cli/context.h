@@ -41,6 +41,19 @@ int report_error(const Error& error);
 // print_json writes one JSON document to stdout.
 void print_json(const nlohmann::json& document);
 
+// finish reports a failed command (setting `exit_code`), or prints its result: as JSON with
+// --json, otherwise through `print_text`.
+template <typename PrintText>
+void finish(const Result<nlohmann::json>& result, bool json, int& exit_code, PrintText print_text) {
+  if (!result) {
+    exit_code = report_error(result.error());
+  } else if (json) {
+    print_json(*result);
+  } else {
+    print_text(*result);
+  }
+}
+
 // format_time renders Unix seconds as RFC 3339 UTC ("2026-11-25T22:29:36Z").
 std::string format_time(std::int64_t unix_seconds);
 

@@ -80,21 +80,13 @@ void add_init_command(CLI::App& app, Context& context, int& exit_code) {
       ->capture_default_str();
   command->add_flag("--json", options->json, "Print the result as JSON");
   command->callback([&context, &exit_code, options] {
-    auto result = run_init(context, *options);
-    if (!result) {
-      exit_code = report_error(result.error());
-      return;
-    }
-    if (options->json) {
-      print_json(*result);
-      return;
-    }
-    const auto& r = *result;
-    std::cout << "initialized " << r["home"].get<std::string>() << "\n"
-              << "  platform     " << r["platform"].get<std::string>()
-              << " (simulated: development only, production policy rejects it)\n"
-              << "  measurement  " << r["measurement"].get<std::string>() << "\n"
-              << "  database     " << r["database"].get<std::string>() << "\n";
+    finish(run_init(context, *options), options->json, exit_code, [](const nlohmann::json& r) {
+      std::cout << "initialized " << r["home"].get<std::string>() << "\n"
+                << "  platform     " << r["platform"].get<std::string>()
+                << " (simulated: development only, production policy rejects it)\n"
+                << "  measurement  " << r["measurement"].get<std::string>() << "\n"
+                << "  database     " << r["database"].get<std::string>() << "\n";
+    });
   });
 }
 

@@ -70,18 +70,11 @@ void add_sign_command(CLI::App& app, Context& context, int& exit_code) {
                     "unknown members)");
   command->add_flag("--json", options->json, "Print the result as JSON");
   command->callback([&context, &exit_code, options] {
-    auto result = run_sign(context, *options);
-    if (!result) {
-      exit_code = report_error(result.error());
-      return;
-    }
-    if (options->json) {
-      print_json(*result);
-      return;
-    }
-    std::cout << "wrote " << (*result)["bundle"].get<std::string>() << " (key " << options->key
-              << "@v" << (*result)["version"].get<std::uint32_t>() << ", "
-              << (*result)["kind"].get<std::string>() << ")\n";
+    finish(run_sign(context, *options), options->json, exit_code, [&](const nlohmann::json& r) {
+      std::cout << "wrote " << r["bundle"].get<std::string>() << " (key " << options->key << "@v"
+                << r["version"].get<std::uint32_t>() << ", " << r["kind"].get<std::string>()
+                << ")\n";
+    });
   });
 }
 

@@ -25,6 +25,7 @@
 #include "crypto/aead.h"
 #include "crypto/keys.h"
 #include "host/store/store.h"
+#include "support/private_key_bytes.h"
 #include "support/scratch_directory.h"
 #include "tee/sim/measurement.h"
 #include "tee/sim/sim_platform.h"
@@ -87,23 +88,6 @@ std::string pem_wrapped(const std::string& base64) {
     out += base64.substr(i, 64) + "\n";
   }
   return out;
-}
-
-// private_scalar returns the private scalar of an EC or Ed25519 key.
-Bytes private_scalar(EVP_PKEY* key) {
-  if (EVP_PKEY_is_a(key, "ED25519") == 1) {
-    Bytes raw(32);
-    std::size_t size = raw.size();
-    EXPECT_EQ(EVP_PKEY_get_raw_private_key(key, raw.data(), &size), 1);
-    return raw;
-  }
-  BIGNUM* raw_bignum = nullptr;
-  EXPECT_EQ(EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &raw_bignum), 1);
-  BignumPtr bignum(raw_bignum);
-  int bits = EVP_PKEY_get_bits(key);
-  Bytes scalar(static_cast<std::size_t>((bits + 7) / 8));
-  EXPECT_GT(BN_bn2binpad(bignum.get(), scalar.data(), static_cast<int>(scalar.size())), 0);
-  return scalar;
 }
 
 // findings returns "file: pattern" for each pattern found in each file under `roots`.
@@ -200,7 +184,8 @@ TEST_F(SecretScanTest, NoPrivateKeyMaterialInStateOutputsOrLogs) {
       ASSERT_TRUE(der) << object_id << ": " << der.error().message();
       auto private_key = crypto::private_key_from_der(*der, version.algorithm);
       ASSERT_TRUE(private_key) << private_key.error().message();
-      Bytes scalar = private_scalar(private_key->get());
+      Bytes scalar = test::private_key_bytes(private_key->get());
+      ASSERT_FALSE(scalar.empty()) << object_id;
       auto more = patterns_for(object_id, scalar, der->view());
       patterns.insert(patterns.end(), more.begin(), more.end());
       if (pem_leak_.empty()) {
