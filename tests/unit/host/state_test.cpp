@@ -49,7 +49,7 @@ TEST_F(StateTest, RefusesSharedOrNonDirectories) {
   EXPECT_FALSE(ensure_state_dir(file));
 }
 
-TEST_F(StateTest, OpenStoreWithoutInitSaysWhatToDo) {
+TEST_F(StateTest, OpenStoreWithoutInitPointsToEnsignInit) {
   auto store = open_store(root_, store::OpenMode::kExisting);
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code(), ErrorCode::kFailedPrecondition);
