@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "core/time.h"
 
 namespace ensign::cli {
 namespace {
@@ -24,7 +25,7 @@ Status run_audit(Context& context, const AuditOptions& options) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& event : events) {
       list.push_back({{"id", event.id},
-                      {"at", format_time(event.at)},
+                      {"at", format_rfc3339(event.at)},
                       {"actor", event.actor},
                       {"action", event.action},
                       {"key", event.key_name},
@@ -38,7 +39,7 @@ Status run_audit(Context& context, const AuditOptions& options) {
   std::printf("%-20s  %-16s  %-10s  %-20s  %s\n", "TIME", "ACTOR", "ACTION", "KEY", "DIGEST");
   for (const auto& event : events) {
     std::string key_label = event.key_name + "@v" + std::to_string(event.key_version);
-    std::printf("%-20s  %-16s  %-10s  %-20s  %s\n", format_time(event.at).c_str(),
+    std::printf("%-20s  %-16s  %-10s  %-20s  %s\n", format_rfc3339(event.at).c_str(),
                 event.actor.c_str(), event.action.c_str(), key_label.c_str(),
                 event.digest.empty() ? "-" : event.digest.c_str());
   }

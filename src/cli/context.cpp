@@ -1,6 +1,5 @@
 #include "cli/context.h"
 
-#include <ctime>
 #include <iostream>
 
 #include "host/state.h"
@@ -52,15 +51,6 @@ int report_error(const Error& error) {
 
 void print_json(const nlohmann::json& document) {
   std::cout << document.dump(2) << "\n";
-}
-
-std::string format_time(std::int64_t unix_seconds) {
-  std::time_t time = static_cast<std::time_t>(unix_seconds);
-  std::tm utc{};
-  gmtime_r(&time, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
 }
 
 }  // namespace ensign::cli

@@ -54,7 +54,5 @@ void finish(const Result<nlohmann::json>& result, bool json, int& exit_code, Pri
   }
 }
 
-// format_time renders Unix seconds as RFC 3339 UTC ("2026-11-25T22:29:36Z").
-std::string format_time(std::int64_t unix_seconds);
 
 }  // namespace ensign::cli

@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/key_view.h"
 #include "core/file.h"
+#include "core/time.h"
 #include "crypto/keys.h"
 #include "host/key_service.h"
 #include "host/state.h"
@@ -62,8 +63,8 @@ Status run_list(Context& context, const KeyOptions& options) {
       list.push_back({{"name", key.name},
                       {"algorithm", crypto::key_algorithm_name(key.algorithm)},
                       {"current_version", key.current_version},
-                      {"created", format_time(key.created_at)},
-                      {"updated", format_time(key.updated_at)}});
+                      {"created", format_rfc3339(key.created_at)},
+                      {"updated", format_rfc3339(key.updated_at)}});
     }
     print_json(list);
     return {};
@@ -76,7 +77,7 @@ Status run_list(Context& context, const KeyOptions& options) {
   for (const auto& key : keys) {
     std::printf("%-24s %-11s %7u  %s\n", key.name.c_str(),
                 std::string(crypto::key_algorithm_name(key.algorithm)).c_str(), key.current_version,
-                format_time(key.created_at).c_str());
+                format_rfc3339(key.created_at).c_str());
   }
   return {};
 }
@@ -94,7 +95,7 @@ Status run_show(Context& context, const KeyOptions& options) {
     out["current_version"] = info.current_version;
     nlohmann::json list = nlohmann::json::array();
     for (const auto& v : versions) {
-      list.push_back({{"version", v.version}, {"id", v.fingerprint}, {"created", format_time(v.created_at)}});
+      list.push_back({{"version", v.version}, {"id", v.fingerprint}, {"created", format_rfc3339(v.created_at)}});
     }
     out["versions"] = list;
     print_json(out);
@@ -105,7 +106,7 @@ Status run_show(Context& context, const KeyOptions& options) {
             << "\n"
             << "algorithm  " << crypto::key_algorithm_name(key.algorithm) << "\n"
             << "id         " << key.fingerprint << "\n"
-            << "created    " << format_time(key.created_at) << "\n"
+            << "created    " << format_rfc3339(key.created_at) << "\n"
             << "versions   " << versions.size() << " (newest v" << info.current_version << ")\n"
             << "attestation " << attestation.platform << " evidence, measurement "
             << hex_encode(attestation.measurement) << "\n"

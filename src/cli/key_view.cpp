@@ -1,6 +1,7 @@
 #include "cli/key_view.h"
 
 #include "cli/context.h"
+#include "core/time.h"
 #include "crypto/keys.h"
 #include "host/state.h"
 
@@ -34,7 +35,7 @@ nlohmann::json key_version_json(const host::store::KeyVersion& key,
       {"id", key.fingerprint},
       {"algorithm", crypto::key_algorithm_name(key.algorithm)},
       {"platform", key.platform},
-      {"created", format_time(key.created_at)},
+      {"created", format_rfc3339(key.created_at)},
       {"public_key_pem", pem ? *pem : ""},
   };
   if (attestation) {

@@ -1,0 +1,106 @@
+#include "core/time.h"
+
+#include <ctime>
+
+namespace ensign {
+namespace {
+
+// digits reads exactly `count` decimal digits at `position`.
+bool digits(std::string_view text, std::size_t position, std::size_t count, int& value) {
+  if (position + count > text.size()) {
+    return false;
+  }
+  value = 0;
+  for (std::size_t i = position; i < position + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') {
+      return false;
+    }
+    value = value * 10 + (text[i] - '0');
+  }
+  return true;
+}
+
+bool is_leap_year(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+int days_in_month(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && is_leap_year(year) ? 29 : kDays[month - 1];
+}
+
+}  // namespace
+
+UnixTime now_unix() {
+  return static_cast<UnixTime>(std::time(nullptr));
+}
+
+std::string format_rfc3339(UnixTime time) {
+  std::time_t seconds = static_cast<std::time_t>(time);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[40];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+Result<UnixTime> parse_rfc3339(std::string_view text) {
+  auto invalid = [&] {
+    return fail(ErrorCode::kInvalidArgument,
+                "'" + std::string(text.substr(0, 64)) +
+                    "' is not an RFC 3339 time such as 2025-06-01T00:00:00Z");
+  };
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+  if (text.size() < 20 || !digits(text, 0, 4, year) || text[4] != '-' ||
+      !digits(text, 5, 2, month) || text[7] != '-' || !digits(text, 8, 2, day) ||
+      (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || !digits(text, 11, 2, hour) ||
+      text[13] != ':' || !digits(text, 14, 2, minute) || text[16] != ':' ||
+      !digits(text, 17, 2, second)) {
+    return invalid();
+  }
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
+      minute > 59 || second > 60) {
+    return invalid();
+  }
+  std::size_t position = 19;
+  if (text[position] == '.') {
+    ++position;
+    std::size_t first = position;
+    while (position < text.size() && text[position] >= '0' && text[position] <= '9') {
+      ++position;
+    }
+    if (position == first) {
+      return invalid();
+    }
+  }
+  int offset_seconds = 0;
+  std::string_view zone = text.substr(position);
+  if (zone == "Z" || zone == "z") {
+    offset_seconds = 0;
+  } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
+    int offset_hours = 0;
+    int offset_minutes = 0;
+    if (!digits(zone, 1, 2, offset_hours) || !digits(zone, 4, 2, offset_minutes) ||
+        offset_hours > 23 || offset_minutes > 59) {
+      return invalid();
+    }
+    offset_seconds = (offset_hours * 60 + offset_minutes) * 60 * (zone[0] == '-' ? -1 : 1);
+  } else {
+    return invalid();
+  }
+  std::tm utc{};
+  utc.tm_year = year - 1900;
+  utc.tm_mon = month - 1;
+  utc.tm_mday = day;
+  utc.tm_hour = hour;
+  utc.tm_min = minute;
+  utc.tm_sec = second;
+  return static_cast<UnixTime>(timegm(&utc)) - offset_seconds;
+}
+
+}  // namespace ensign
