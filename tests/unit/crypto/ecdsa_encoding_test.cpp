@@ -1,0 +1,75 @@
+#include "crypto/ecdsa_encoding.h"
+
+#include <gtest/gtest.h>
+
+#include "crypto/keys.h"
+#include "crypto/signature.h"
+
+namespace ensign::crypto {
+namespace {
+
+TEST(EcdsaEncoding, RawAndDerRoundTripThroughARealSignature) {
+  auto key = generate_private_key(KeyAlgorithm::kEcdsaP256);
+  ASSERT_TRUE(key.has_value());
+  Bytes message = to_bytes("attested");
+  auto der = sign_message(key->get(), KeyAlgorithm::kEcdsaP256, message);
+  ASSERT_TRUE(der.has_value());
+  auto raw = ecdsa_der_to_raw(*der, 32);
+  ASSERT_TRUE(raw.has_value());
+  ASSERT_EQ(raw->size(), 64u);
+  auto back = ecdsa_raw_to_der(ByteView(*raw).first(32), ByteView(*raw).subspan(32));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_TRUE(verify_message(key->get(), KeyAlgorithm::kEcdsaP256, message, *back));
+}
+
+TEST(EcdsaEncoding, PadsShortComponents) {
+  auto der = ecdsa_raw_to_der(Bytes{0, 0, 1}, Bytes{2});
+  ASSERT_TRUE(der.has_value());
+  auto raw = ecdsa_der_to_raw(*der, 48);
+  ASSERT_TRUE(raw.has_value());
+  Bytes expected(96, 0);
+  expected[47] = 1;
+  expected[95] = 2;
+  EXPECT_EQ(*raw, expected);
+}
+
+TEST(EcdsaEncoding, RefusesMalformedSignatures) {
+  EXPECT_FALSE(ecdsa_raw_to_der({}, Bytes{1}).has_value());
+  EXPECT_FALSE(ecdsa_raw_to_der(Bytes(67, 1), Bytes{1}).has_value());
+  EXPECT_FALSE(ecdsa_der_to_raw(Bytes{0x30, 0x00}, 32).has_value());
+  EXPECT_FALSE(ecdsa_der_to_raw(to_bytes("not der"), 32).has_value());
+  auto der = ecdsa_raw_to_der(Bytes(48, 0xff), Bytes{1});
+  ASSERT_TRUE(der.has_value());
+  EXPECT_FALSE(ecdsa_der_to_raw(*der, 32).has_value());  // r does not fit 32 bytes
+  der->push_back(0);
+  EXPECT_FALSE(ecdsa_der_to_raw(*der, 48).has_value());  // trailing byte
+}
+
+TEST(EcdsaEncoding, MakesAKeyFromItsPoint) {
+  auto key = generate_private_key(KeyAlgorithm::kEcdsaP384);
+  ASSERT_TRUE(key.has_value());
+  auto spki = public_key_to_der(key->get());
+  ASSERT_TRUE(spki.has_value());
+  // The last 97 bytes of a P-384 SPKI are the uncompressed point 04||x||y.
+  ByteView point = ByteView(*spki).last(97);
+  auto rebuilt = ec_public_key_from_point(EcCurve::kP384, point.subspan(1, 48),
+                                          point.subspan(49, 48));
+  ASSERT_TRUE(rebuilt.has_value()) << rebuilt.error().message();
+  auto rebuilt_spki = public_key_to_der(rebuilt->get());
+  ASSERT_TRUE(rebuilt_spki.has_value());
+  EXPECT_EQ(*rebuilt_spki, *spki);
+}
+
+TEST(EcdsaEncoding, RefusesPointsOffTheCurve) {
+  EXPECT_FALSE(ec_public_key_from_point(EcCurve::kP256, Bytes(32, 1), Bytes(32, 2)).has_value());
+  EXPECT_FALSE(ec_public_key_from_point(EcCurve::kP256, Bytes(31, 1), Bytes(32, 2)).has_value());
+  EXPECT_FALSE(ec_public_key_from_point(EcCurve::kP384, Bytes(32, 1), Bytes(32, 2)).has_value());
+}
+
+TEST(EcdsaEncoding, ReversesBytes) {
+  EXPECT_EQ(reversed(Bytes{1, 2, 3}), (Bytes{3, 2, 1}));
+  EXPECT_TRUE(reversed(Bytes{}).empty());
+}
+
+}  // namespace
+}  // namespace ensign::crypto
