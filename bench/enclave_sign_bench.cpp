@@ -17,6 +17,7 @@
 #include "crypto/keys.h"
 #include "crypto/signature.h"
 #include "host/enclave_client.h"
+#include "ratio_reporter.h"
 
 namespace ensign {
 namespace {
@@ -106,48 +107,25 @@ BENCHMARK_CAPTURE(BM_Enclave, ecdsa_p256, crypto::KeyAlgorithm::kEcdsaP256)->Use
 BENCHMARK_CAPTURE(BM_RawOpenSsl, ed25519, crypto::KeyAlgorithm::kEd25519)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Enclave, ed25519, crypto::KeyAlgorithm::kEd25519)->UseRealTime();
 
-// RatioReporter prints what the console reporter prints, then enclave / raw for each algorithm.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  // Colours only on a terminal, so redirected output stays plain text.
-  RatioReporter() : ConsoleReporter(::isatty(STDOUT_FILENO) != 0 ? OO_Defaults : OO_Tabular) {}
-
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const auto& run : runs) {
-      // With --benchmark_repetitions, compare medians; otherwise the single runs.
-      if (!run.aggregate_name.empty() && run.aggregate_name != "median") {
-        continue;
-      }
-      auto rate = run.counters.find("items_per_second");
-      if (rate != run.counters.end()) {
-        rates_[run.run_name.str()] = rate->second.value;
-      }
+// print_ratios prints enclave / raw OpenSSL for each algorithm.
+void print_ratios(const bench::RatioReporter::Rates& rates) {
+  for (const char* algorithm : {"ecdsa_p256", "ed25519"}) {
+    auto raw = rates.find(std::string("BM_RawOpenSsl/") + algorithm + "/real_time");
+    auto enclave = rates.find(std::string("BM_Enclave/") + algorithm + "/real_time");
+    if (raw == rates.end() || enclave == rates.end()) {
+      continue;
     }
+    std::printf("ratio %-10s enclave %8.0f/s  raw OpenSSL %8.0f/s  enclave/raw = %.2f\n",
+                algorithm, enclave->second, raw->second, enclave->second / raw->second);
   }
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    for (const char* algorithm : {"ecdsa_p256", "ed25519"}) {
-      auto raw = rates_.find(std::string("BM_RawOpenSsl/") + algorithm + "/real_time");
-      auto enclave = rates_.find(std::string("BM_Enclave/") + algorithm + "/real_time");
-      if (raw == rates_.end() || enclave == rates_.end()) {
-        continue;
-      }
-      std::printf("ratio %-10s enclave %8.0f/s  raw OpenSSL %8.0f/s  enclave/raw = %.2f\n",
-                  algorithm, enclave->second, raw->second, enclave->second / raw->second);
-    }
-  }
-
- private:
-  std::map<std::string, double> rates_;
-};
+}
 
 }  // namespace
 }  // namespace ensign
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
-  ensign::RatioReporter reporter;
+  ensign::bench::RatioReporter reporter(ensign::print_ratios);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;

@@ -8,7 +8,8 @@ packages=(
   libssl-dev openssl
   nlohmann-json3-dev libcli11-dev libseccomp-dev libsqlite3-dev sqlite3 xxd
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  nodejs npm   # test-only: @sigstore/verify, the interoperability peer
+  nodejs npm   # test-only: @sigstore/verify and jose, the interoperability peers
+  swtpm swtpm-tools tpm2-tools   # test-only: a real TPM emulator and the TCG's tools
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh: builds ensign and runs every test: the unit and end-to-end tests (dev build), the same
 # under AddressSanitizer + UndefinedBehaviorSanitizer, and each libFuzzer target for a bounded
-# time. .ci/run runs exactly this. The plain dev run comes last so its summary closes the output. ENSIGN_FUZZ_SECONDS sets the time per fuzzer (default 30).
+# time. .ci/run runs exactly this. The plain dev run comes last so its summary closes the output.
+# ENSIGN_FUZZ_SECONDS sets the time per fuzzer (default 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -17,7 +18,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 echo "== fuzz build: each decoder of outside input under libFuzzer"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$jobs"
-tests/fuzz/run.sh build/fuzz "${ENSIGN_FUZZ_SECONDS:-30}"
+tests/fuzz/run.sh build/fuzz "${ENSIGN_FUZZ_SECONDS:-20}"
 
 echo "== dev build: unit and end-to-end tests"
 cmake --preset dev >/dev/null

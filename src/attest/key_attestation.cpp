@@ -1,5 +1,6 @@
 #include "attest/key_attestation.h"
 
+#include "attest/sim_evidence.h"
 #include "tee/sim/report.h"
 
 namespace ensign::attest {
@@ -9,30 +10,27 @@ KeyAttestationResult verify_sim(ByteView evidence, ByteView public_key, ByteView
                                 const std::optional<Bytes>& expected_measurement) {
   KeyAttestationResult result;
   result.platform = tee::sim::kSimPlatformName;
-  auto report = tee::sim::parse_sim_report(evidence);
-  if (!report) {
-    result.reason = "malformed sim report: " + report.error().message();
-    return result;
-  }
-  result.measurement = report->measurement;
-  result.report_data = report->report_data;
-  if ((report->flags & tee::sim::kSimReportFlagSimulated) != 0) {
+  Verification verification =
+      verify_sim_evidence(evidence, Bytes(platform_key.begin(), platform_key.end()));
+  result.measurement = verification.measurement;
+  result.report_data = verification.report_data;
+  if (verification.claims.value("simulated", false)) {
     result.flags.emplace_back("simulated");
   }
-  if ((report->flags & tee::sim::kSimReportFlagDebug) != 0) {
+  if (verification.debug) {
     result.flags.emplace_back("debug");
   }
-  if (auto signed_by_root = tee::sim::verify_sim_report(*report, platform_key); !signed_by_root) {
-    result.reason = signed_by_root.error().message();
+  if (!verification.verified()) {
+    result.reason = verification.errors.front();
     return result;
   }
-  if (report->report_data != tee::sim::key_attestation_report_data(public_key)) {
+  if (verification.report_data != tee::sim::key_attestation_report_data(public_key)) {
     result.reason = "the report data does not bind this public key (the evidence is for another key)";
     return result;
   }
-  if (expected_measurement && *expected_measurement != report->measurement) {
-    result.reason = "measurement " + hex_encode(report->measurement) + " is not the expected " +
-                    hex_encode(*expected_measurement);
+  if (expected_measurement && *expected_measurement != verification.measurement) {
+    result.reason = "measurement " + hex_encode(verification.measurement) +
+                    " is not the expected " + hex_encode(*expected_measurement);
     return result;
   }
   result.verified = true;

@@ -1,6 +1,7 @@
 #include "attest/verification.h"
 
 #include <array>
+#include <cstdio>
 #include <utility>
 
 namespace ensign::attest {
@@ -36,6 +37,12 @@ Result<EvidenceFormat> parse_evidence_format(std::string_view name) {
   }
   return fail(ErrorCode::kInvalidArgument,
               "unknown evidence format '" + std::string(name) + "' (known: " + known_names + ")");
+}
+
+std::string hex_code(std::uint64_t value) {
+  char text[24];
+  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
+  return text;
 }
 
 nlohmann::json to_json(const Verification& verification) {

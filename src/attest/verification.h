@@ -3,6 +3,7 @@
 // only this, so they are shared by all formats.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,21 @@ std::string_view evidence_format_name(EvidenceFormat format);
 // parse_evidence_format maps a user-facing name to the format; fails with InvalidArgument listing
 // the known names.
 Result<EvidenceFormat> parse_evidence_format(std::string_view name);
+
+// kTcbStatuses are the values Verification::tcb_status takes: Intel's TCB statuses (PCS API),
+// "TCBLevelNotSupported" when the platform or its quoting enclave is below every level the
+// collateral lists, and "unknown" when no collateral was given.
+inline constexpr std::string_view kTcbStatuses[] = {
+    "UpToDate",
+    "SWHardeningNeeded",
+    "ConfigurationNeeded",
+    "ConfigurationAndSWHardeningNeeded",
+    "OutOfDate",
+    "OutOfDateConfigurationNeeded",
+    "Revoked",
+    "TCBLevelNotSupported",
+    "unknown",
+};
 
 // CertificateSummary describes one certificate of a verified chain, leaf first. Names are
 // RFC 2253 strings (most significant RDN last, e.g. "CN=SEV-VCEK,O=Advanced Micro Devices,...").
@@ -60,6 +76,10 @@ struct Verification {
 
   bool verified() const { return errors.empty(); }
 };
+
+// hex_code returns a type code or bit field the way claims write them: "0x" and lowercase hex
+// without leading zeros ("0x81", "0xb0000", "0x0").
+std::string hex_code(std::uint64_t value);
 
 // to_json returns the --json form of a verification: format, verified, errors, measurement,
 // report_data, debug, signer, tcb_status, chain and claims.

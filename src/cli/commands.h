@@ -12,5 +12,7 @@ void add_key_commands(CLI::App& app, Context& context, int& exit_code);
 void add_sign_command(CLI::App& app, Context& context, int& exit_code);
 void add_verify_command(CLI::App& app, Context& context, int& exit_code);
 void add_audit_command(CLI::App& app, Context& context, int& exit_code);
+void add_attest_commands(CLI::App& app, Context& context, int& exit_code);
+void add_trust_commands(CLI::App& app, Context& context, int& exit_code);
 
 }  // namespace ensign::cli

@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   add_sign_command(app, context, exit_code);
   add_verify_command(app, context, exit_code);
   add_audit_command(app, context, exit_code);
+  add_attest_commands(app, context, exit_code);
+  add_trust_commands(app, context, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

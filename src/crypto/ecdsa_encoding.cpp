@@ -11,7 +11,7 @@ using ParamBuildPtr =
     std::unique_ptr<OSSL_PARAM_BLD, OpenSslDeleter<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>>;
 using ParamsPtr = std::unique_ptr<OSSL_PARAM, OpenSslDeleter<OSSL_PARAM, OSSL_PARAM_free>>;
 
-constexpr std::size_t kMaxComponentSize = 66;
+constexpr std::size_t kMaxComponentSize = 72;  // AMD stores P-384 r and s in 72-byte fields
 
 std::size_t curve_size(EcCurve curve) {
   return curve == EcCurve::kP256 ? 32 : 48;
@@ -25,7 +25,7 @@ const char* curve_name(EcCurve curve) {
 
 Result<Bytes> ecdsa_raw_to_der(ByteView r, ByteView s) {
   if (r.empty() || s.empty() || r.size() > kMaxComponentSize || s.size() > kMaxComponentSize) {
-    return fail(ErrorCode::kInvalidArgument, "ECDSA r and s must be 1 to 66 bytes each");
+    return fail(ErrorCode::kInvalidArgument, "ECDSA r and s must be 1 to 72 bytes each");
   }
   BignumPtr r_number(BN_bin2bn(r.data(), static_cast<int>(r.size()), nullptr));
   BignumPtr s_number(BN_bin2bn(s.data(), static_cast<int>(s.size()), nullptr));

@@ -14,7 +14,7 @@ namespace ensign::crypto {
 // EcCurve names the curves of TEE evidence.
 enum class EcCurve : unsigned char { kP256, kP384 };
 
-// ecdsa_raw_to_der encodes big-endian `r` and `s` (any length up to 66 bytes each; leading zeros
+// ecdsa_raw_to_der encodes big-endian `r` and `s` (any length up to 72 bytes each; leading zeros
 // allowed) as an ASN.1 DER ECDSA-Sig-Value. Fails with InvalidArgument on empty or oversized
 // components.
 Result<Bytes> ecdsa_raw_to_der(ByteView r, ByteView s);

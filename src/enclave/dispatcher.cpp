@@ -39,7 +39,11 @@ Result<Message> as_message(Result<T> result) {
 }  // namespace
 
 Dispatcher::Dispatcher(tee::Platform& platform, std::uint32_t hardening, const Logger& logger)
-    : platform_(platform), hardening_(hardening), logger_(logger), keyring_(platform) {}
+    : platform_(platform),
+      hardening_(hardening),
+      logger_(logger),
+      keyring_(platform),
+      result_signer_(platform) {}
 
 Result<Message> Dispatcher::dispatch(const Message& request) {
   return std::visit(
@@ -68,6 +72,12 @@ Result<Message> Dispatcher::dispatch(const Message& request) {
             return fail(evidence.error());
           }
           return Message(protocol::EvidenceReply{std::move(evidence).value()});
+        } else if constexpr (std::is_same_v<T, protocol::CreateVerifierKeyRequest>) {
+          logger_.info("create verifier key");
+          return as_message(result_signer_.create_key());
+        } else if constexpr (std::is_same_v<T, protocol::AppraiseRequest>) {
+          logger_.info("appraise request sha256 " + short_digest(typed.appraisal_request));
+          return as_message(result_signer_.appraise(typed));
         } else {
           return fail(ErrorCode::kInvalidArgument,
                       "message type " +
@@ -78,11 +88,11 @@ Result<Message> Dispatcher::dispatch(const Message& request) {
       request);
 }
 
-Bytes Dispatcher::handle(ByteView body) noexcept {
+Bytes Dispatcher::handle(Bytes body) noexcept {
   std::uint32_t request_id = protocol::peek_request_id(body);
   Result<Message> reply = fail(ErrorCode::kInternal, "internal error");
   try {
-    auto request = protocol::decode_body(body);
+    auto request = protocol::decode_body(std::move(body));
     if (request) {
       request_id = request->request_id;
       reply = dispatch(request->message);

@@ -8,6 +8,7 @@
 #include "core/bytes.h"
 #include "core/result.h"
 #include "enclave/keyring.h"
+#include "enclave/result_signer.h"
 #include "enclave/logger.h"
 #include "enclave/protocol/messages.h"
 #include "tee/platform.h"
@@ -25,8 +26,9 @@ class Dispatcher {
   Dispatcher(tee::Platform& platform, std::uint32_t hardening, const Logger& logger);
 
   // handle answers one frame body with one complete reply frame, an ErrorReply when the body
-  // does not decode, is not a request, or its request fails. Never throws.
-  Bytes handle(ByteView body) noexcept;
+  // does not decode, is not a request, or its request fails. It takes the body so a request of
+  // several MiB is held once, not twice (see protocol::decode_body(Bytes&&)). Never throws.
+  Bytes handle(Bytes body) noexcept;
 
   // refuse returns the ErrorReply frame for a request that could not be read at all (an empty
   // or oversize frame), carrying `error` and `request_id`.
@@ -39,6 +41,7 @@ class Dispatcher {
   std::uint32_t hardening_;
   const Logger& logger_;
   Keyring keyring_;
+  ResultSigner result_signer_;
 };
 
 }  // namespace ensign::enclave

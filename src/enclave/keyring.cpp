@@ -10,23 +10,27 @@ std::string object_id(const std::string& key_id, std::uint32_t version) {
   return key_id + "@" + std::to_string(version);
 }
 
+Result<SealedKeyPair> generate_sealed_key(tee::Platform& platform, crypto::KeyAlgorithm algorithm,
+                                          tee::SealPurpose purpose, const std::string& object_id) {
+  ENSIGN_TRY(key, crypto::generate_private_key(algorithm));
+  ENSIGN_TRY(private_der, crypto::private_key_to_der(key.get()));
+  ENSIGN_TRY(sealed, platform.seal(purpose, object_id, private_der));
+  ENSIGN_TRY(public_der, crypto::public_key_to_der(key.get()));
+  ENSIGN_TRY(attestation, platform.evidence(tee::sim::key_attestation_report_data(public_der)));
+  return SealedKeyPair{std::move(key), std::move(public_der), std::move(sealed),
+                       std::move(attestation)};
+}
+
 Keyring::Keyring(tee::Platform& platform, std::size_t cache_capacity)
     : platform_(platform), cache_(cache_capacity) {}
 
 Result<protocol::GenerateKeyReply> Keyring::generate(const protocol::GenerateKeyRequest& request) {
-  std::string id = object_id(request.key_id, request.version);
-  ENSIGN_TRY(key, crypto::generate_private_key(request.algorithm));
-  ENSIGN_TRY(private_der, crypto::private_key_to_der(key.get()));
-  protocol::GenerateKeyReply reply;
-  ENSIGN_TRY(sealed, platform_.seal(tee::SealPurpose::kSigningKey, id, private_der));
-  ENSIGN_TRY(public_der, crypto::public_key_to_der(key.get()));
-  ENSIGN_TRY(attestation, platform_.evidence(tee::sim::key_attestation_report_data(public_der)));
-  cache_.insert(
-      request.key_id, request.version, crypto::sha256(sealed), std::move(key), request.algorithm);
-  reply.public_key = std::move(public_der);
-  reply.sealed_key = std::move(sealed);
-  reply.key_attestation = std::move(attestation);
-  return reply;
+  ENSIGN_TRY(pair, generate_sealed_key(platform_, request.algorithm, tee::SealPurpose::kSigningKey,
+                                       object_id(request.key_id, request.version)));
+  cache_.insert(request.key_id, request.version, crypto::sha256(pair.sealed_key),
+                std::move(pair.key), request.algorithm);
+  return protocol::GenerateKeyReply{std::move(pair.public_key), std::move(pair.sealed_key),
+                                    std::move(pair.key_attestation)};
 }
 
 Result<CachedKey> Keyring::unsealed_key(const protocol::SignRequest& request) {

@@ -6,12 +6,29 @@
 #include <cstddef>
 #include <string>
 
+#include "core/openssl_handles.h"
 #include "core/result.h"
+#include "crypto/keys.h"
 #include "enclave/key_cache.h"
 #include "enclave/protocol/messages.h"
 #include "tee/platform.h"
 
 namespace ensign::enclave {
+
+// SealedKeyPair is a freshly generated key pair: the private key (to cache), its DER SPKI, its
+// private half sealed to the platform, and the key attestation.
+struct SealedKeyPair {
+  EvpPkeyPtr key;
+  Bytes public_key;
+  Bytes sealed_key;
+  Bytes key_attestation;
+};
+
+// generate_sealed_key makes a key pair of `algorithm`, seals its PKCS#8 private key for
+// (`purpose`, `object_id`) and attests it: platform evidence whose report data is
+// key_attestation_report_data(SPKI). Fails with the platform's or OpenSSL's error.
+Result<SealedKeyPair> generate_sealed_key(tee::Platform& platform, crypto::KeyAlgorithm algorithm,
+                                          tee::SealPurpose purpose, const std::string& object_id);
 
 class Keyring {
  public:

@@ -10,7 +10,7 @@ int serve(int fd, Dispatcher& dispatcher, const Logger& logger) {
     auto body = channel.receive();
     Bytes reply;
     if (body) {
-      reply = dispatcher.handle(*body);
+      reply = dispatcher.handle(std::move(*body));
     } else if (body.error().code() == ErrorCode::kUnavailable) {
       logger.info("host closed the channel; exiting");
       return 0;

@@ -3,6 +3,8 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <ctime>
+
 #include "core/openssl_handles.h"
 #include "crypto/hash.h"
 #include "enclave/keyring.h"
@@ -45,7 +47,17 @@ Status warm_up(tee::Platform& platform) {
       return fail(ErrorCode::kInternal, "warm-up: a modified sealed blob was accepted");
     }
   }
+  warm_up_time_zone();
   return {};
+}
+
+void warm_up_time_zone() {
+  // glibc reads the time zone file on its first time conversion, whatever the conversion;
+  // certificates, CRLs and tokens all convert times.
+  tzset();
+  std::time_t epoch = 0;
+  std::tm utc{};
+  gmtime_r(&epoch, &utc);
 }
 
 }  // namespace ensign::enclave

@@ -202,6 +202,14 @@ Result<protocol::EvidenceReply> EnclaveClient::evidence(const protocol::Evidence
   return call<protocol::EvidenceReply>(request);
 }
 
+Result<protocol::CreateVerifierKeyReply> EnclaveClient::create_verifier_key() {
+  return call<protocol::CreateVerifierKeyReply>(protocol::CreateVerifierKeyRequest{});
+}
+
+Result<protocol::AppraiseReply> EnclaveClient::appraise(const protocol::AppraiseRequest& request) {
+  return call<protocol::AppraiseReply>(request);
+}
+
 Result<std::vector<protocol::SignReply>> EnclaveClient::sign_pipelined(
     const std::vector<protocol::SignRequest>& requests, std::size_t window) {
   std::vector<protocol::SignReply> replies;

@@ -48,6 +48,9 @@ class EnclaveClient {
   Result<enclave::protocol::SignReply> sign(const enclave::protocol::SignRequest& request);
   Result<enclave::protocol::EvidenceReply> evidence(
       const enclave::protocol::EvidenceRequest& request);
+  Result<enclave::protocol::CreateVerifierKeyReply> create_verifier_key();
+  Result<enclave::protocol::AppraiseReply> appraise(
+      const enclave::protocol::AppraiseRequest& request);
 
   // sign_pipelined sends `requests` keeping up to `window` of them in flight, and returns the
   // replies in order. The first failed request fails the whole call.

@@ -17,6 +17,10 @@ inline constexpr char kMetaPlatform[] = "platform";
 inline constexpr char kMetaMeasurement[] = "measurement";    // hex
 inline constexpr char kMetaPlatformKey[] = "platform_key";   // base64 DER SPKI
 inline constexpr char kMetaInitializedAt[] = "initialized_at";
+// The verifier key, made on first use by `ensign attest verifier-key` or `attest verify --token`.
+inline constexpr char kMetaVerifierPublicKey[] = "verifier_public_key";    // base64 DER SPKI
+inline constexpr char kMetaVerifierSealedKey[] = "verifier_sealed_key";    // base64 sealed blob
+inline constexpr char kMetaVerifierAttestation[] = "verifier_attestation";  // base64 evidence
 
 // state_dir returns $ENSIGN_HOME, else $XDG_DATA_HOME/ensign, else ~/.local/share/ensign.
 Result<std::string> state_dir();

@@ -25,6 +25,7 @@ struct Identity {
 // blob sealed for one purpose cannot be unsealed as another.
 enum class SealPurpose : unsigned char {
   kSigningKey = 1,
+  kVerifierKey = 2,  // the key that signs attestation results; never usable for SignRequest
 };
 
 // Platform is implemented once per TEE. Implementations are not thread-safe: the enclave serves

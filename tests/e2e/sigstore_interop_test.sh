@@ -28,7 +28,7 @@ expect_peer() {
 }
 
 verifier_dir=$ENSIGN_BUILD_DIR/sigstore-verify
-"$ENSIGN_SOURCE_DIR/tests/support/sigstore/install.sh" "$verifier_dir" >/dev/null
+bash "$ENSIGN_SOURCE_DIR/tests/support/npm_peer.sh" sigstore "$verifier_dir" >/dev/null
 sigstore_verify() { node "$ENSIGN_SOURCE_DIR/tests/support/sigstore/verify.js" "$@"; }
 export NODE_PATH=$verifier_dir/node_modules
 

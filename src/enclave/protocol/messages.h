@@ -41,6 +41,11 @@ inline constexpr std::size_t kReportDataSize = 64;
 inline constexpr std::size_t kMaxPublicKeySize = 1024;
 inline constexpr std::size_t kMaxMeasurementSize = 64;
 inline constexpr std::size_t kMaxSignatureSize = 512;
+// An appraisal request carries evidence with its certificates, collateral and policy (JSON, see
+// attest/appraisal.h); the reply carries the appraisal (JSON) and the signed result token.
+inline constexpr std::size_t kMaxAppraisalRequestSize = 2 * 1024 * 1024;
+inline constexpr std::size_t kMaxAppraisalSize = 1024 * 1024;
+inline constexpr std::size_t kMaxTokenSize = 1024 * 1024;
 
 enum class MessageType : std::uint16_t {
   kHelloRequest = 1,        // host -> enclave
@@ -51,6 +56,10 @@ enum class MessageType : std::uint16_t {
   kSignReply = 6,           // enclave -> host
   kEvidenceRequest = 7,     // host -> enclave
   kEvidenceReply = 8,       // enclave -> host
+  kCreateVerifierKeyRequest = 9,   // host -> enclave
+  kCreateVerifierKeyReply = 10,    // enclave -> host
+  kAppraiseRequest = 11,           // host -> enclave
+  kAppraiseReply = 12,             // enclave -> host
   kErrorReply = 100,        // enclave -> host, in answer to any request
 };
 
@@ -113,6 +122,26 @@ struct EvidenceReply {
   Bytes evidence;  // bytes, <= kMaxEvidenceSize
 };
 
+// CreateVerifierKeyRequest asks for the key that signs attestation results: an ECDSA P-256 key
+// sealed for the verifier purpose only, so no SignRequest can ever use it. No fields.
+struct CreateVerifierKeyRequest {};
+struct CreateVerifierKeyReply {
+  Bytes public_key;       // bytes, DER SPKI, <= 1024
+  Bytes sealed_key;       // bytes, <= kMaxSealedBlobSize
+  Bytes key_attestation;  // bytes, platform evidence over SHA-256(public_key), <= kMaxEvidenceSize
+};
+
+// AppraiseRequest asks the enclave to verify evidence, appraise it against a policy and sign the
+// result with the verifier key.
+struct AppraiseRequest {
+  Bytes sealed_verifier_key;  // bytes, <= kMaxSealedBlobSize, from CreateVerifierKeyReply
+  Bytes appraisal_request;    // bytes, JSON AppraisalRequest, <= kMaxAppraisalRequestSize
+};
+struct AppraiseReply {
+  Bytes appraisal;  // bytes, JSON (attest::to_json(Appraisal)), <= kMaxAppraisalSize
+  Bytes token;      // bytes, compact JWS (ES256) of the EAR claims, <= kMaxTokenSize
+};
+
 struct ErrorReply {
   ErrorCode code = ErrorCode::kInternal;  // u8
   std::string message;                    // string, <= kMaxErrorMessageSize
@@ -126,6 +155,10 @@ using Message = std::variant<HelloRequest,
                              SignReply,
                              EvidenceRequest,
                              EvidenceReply,
+                             CreateVerifierKeyRequest,
+                             CreateVerifierKeyReply,
+                             AppraiseRequest,
+                             AppraiseReply,
                              ErrorReply>;
 
 // Envelope is one decoded frame body.
@@ -144,6 +177,9 @@ Result<Bytes> encode_frame(std::uint32_t request_id, const Message& message);
 // decode_body decodes and fully validates one frame body (without its length prefix). Fails with
 // InvalidArgument naming the first problem.
 Result<Envelope> decode_body(ByteView body);
+// decode_body(Bytes&&) decodes a body it may consume: a large bytes field that ends the body
+// takes the body's buffer rather than a copy (the enclave's memory budget counts every MiB).
+Result<Envelope> decode_body(Bytes&& body);
 
 // peek_request_id returns the request id of a body whose header is readable, so a reply to an
 // undecodable request can still name it; 0 otherwise.

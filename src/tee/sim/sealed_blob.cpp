@@ -29,9 +29,10 @@ bool is_printable_ascii(std::string_view text) {
 }
 
 std::string describe_target(SealPurpose purpose, std::string_view object_id) {
-  std::string name = purpose == SealPurpose::kSigningKey
-                         ? "signing-key"
-                         : "purpose " + std::to_string(static_cast<unsigned>(purpose));
+  std::string name = purpose == SealPurpose::kSigningKey    ? "signing-key"
+                     : purpose == SealPurpose::kVerifierKey ? "verifier-key"
+                                                            : "purpose " +
+                                                                  std::to_string(static_cast<unsigned>(purpose));
   return name + " \"" + std::string(object_id) + "\"";
 }
 

@@ -35,7 +35,8 @@ TEST(EcdsaEncoding, PadsShortComponents) {
 
 TEST(EcdsaEncoding, RefusesMalformedSignatures) {
   EXPECT_FALSE(ecdsa_raw_to_der({}, Bytes{1}).has_value());
-  EXPECT_FALSE(ecdsa_raw_to_der(Bytes(67, 1), Bytes{1}).has_value());
+  EXPECT_FALSE(ecdsa_raw_to_der(Bytes(73, 1), Bytes{1}).has_value());
+  EXPECT_TRUE(ecdsa_raw_to_der(Bytes(72, 0), Bytes{1}).has_value());  // AMD's zero-padded fields
   EXPECT_FALSE(ecdsa_der_to_raw(Bytes{0x30, 0x00}, 32).has_value());
   EXPECT_FALSE(ecdsa_der_to_raw(to_bytes("not der"), 32).has_value());
   auto der = ecdsa_raw_to_der(Bytes(48, 0xff), Bytes{1});

@@ -24,7 +24,7 @@ class DispatcherTest : public SimPlatformFixture {
  protected:
   // handle_body runs one body through the dispatcher and decodes the reply frame.
   protocol::Envelope handle_body(ByteView body) {
-    Bytes frame = dispatcher_.handle(body);
+    Bytes frame = dispatcher_.handle(Bytes(body.begin(), body.end()));
     EXPECT_GE(frame.size(), 4u);
     auto reply = protocol::decode_body(ByteView(frame).subspan(4));
     EXPECT_TRUE(reply.has_value()) << reply.error().message();

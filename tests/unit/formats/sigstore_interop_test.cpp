@@ -28,14 +28,14 @@ using testing::must;
 using testing::shell_quote;
 
 const std::string kVerifierDirectory = ENSIGN_BUILD_DIR "/sigstore-verify";
-const std::string kInstallScript = ENSIGN_SOURCE_DIR "/tests/support/sigstore/install.sh";
-constexpr int kToolMissing = 3;  // install.sh's exit status when node or npm is absent
+const std::string kInstallScript = ENSIGN_SOURCE_DIR "/tests/support/npm_peer.sh";
+constexpr int kToolMissing = 3;  // npm_peer.sh's exit status when node or npm is absent
 const Bytes kArtifact = to_bytes("release artifact v1.2.3\n");
 
 class SigstoreInteropTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    install_ = testing::run_command("bash " + shell_quote(kInstallScript) + " " +
+    install_ = testing::run_command("bash " + shell_quote(kInstallScript) + " sigstore " +
                                     shell_quote(kVerifierDirectory));
   }
 

@@ -89,6 +89,22 @@ std::vector<Field> fields_of(const EvidenceRequest& m) {
 std::vector<Field> fields_of(const EvidenceReply& m) {
   return {bytes_field("evidence", m.evidence, kMaxEvidenceSize)};
 }
+std::vector<Field> fields_of(const CreateVerifierKeyRequest&) {
+  return {};
+}
+std::vector<Field> fields_of(const CreateVerifierKeyReply& m) {
+  return {bytes_field("public_key", m.public_key, kMaxPublicKeySize),
+          bytes_field("sealed_key", m.sealed_key, kMaxSealedBlobSize),
+          bytes_field("key_attestation", m.key_attestation, kMaxEvidenceSize)};
+}
+std::vector<Field> fields_of(const AppraiseRequest& m) {
+  return {bytes_field("sealed_verifier_key", m.sealed_verifier_key, kMaxSealedBlobSize),
+          bytes_field("appraisal_request", m.appraisal_request, kMaxAppraisalRequestSize)};
+}
+std::vector<Field> fields_of(const AppraiseReply& m) {
+  return {bytes_field("appraisal", m.appraisal, kMaxAppraisalSize),
+          bytes_field("token", m.token, kMaxTokenSize)};
+}
 std::vector<Field> fields_of(const ErrorReply& m) {
   return {u8_field("code", static_cast<unsigned>(m.code)),
           text_field("message", m.message, kMaxErrorMessageSize)};
@@ -236,6 +252,11 @@ std::vector<Sample> typical_samples() {
       {"sign_reply", 3, sign_reply()},
       {"evidence_request", 6, evidence_request()},
       {"evidence_reply", 6, evidence_reply()},
+      {"create_verifier_key_request", 8, CreateVerifierKeyRequest{}},
+      {"create_verifier_key_reply", 8,
+       CreateVerifierKeyReply{filler(91, 13), filler(200, 14), filler(1000, 15)}},
+      {"appraise_request", 9, AppraiseRequest{filler(200, 16), to_bytes("{\"evidence\":\"AA==\"}")}},
+      {"appraise_reply", 9, AppraiseReply{to_bytes("{\"verified\":true}"), to_bytes("a.b.c")}},
       {"error_reply", 7, error_reply()},
   };
 }
@@ -276,6 +297,14 @@ std::vector<Sample> boundary_samples() {
       {"sign_reply_full", 11, SignReply{filler(kMaxSignatureSize, 8)}},
       {"evidence_reply_small", 12, EvidenceReply{{0x00}}},
       {"evidence_reply_full", 12, EvidenceReply{filler(kMaxEvidenceSize, 9)}},
+      {"create_verifier_key_reply_full", 14,
+       CreateVerifierKeyReply{filler(kMaxPublicKeySize, 10), filler(kMaxSealedBlobSize, 11),
+                              filler(kMaxEvidenceSize, 12)}},
+      {"appraise_request_small", 15, AppraiseRequest{{0x01}, {0x7b}}},
+      {"appraise_request_full", 15,
+       AppraiseRequest{filler(kMaxSealedBlobSize, 13), filler(kMaxAppraisalRequestSize, 14)}},
+      {"appraise_reply_full", 16,
+       AppraiseReply{filler(kMaxAppraisalSize, 15), filler(kMaxTokenSize, 16)}},
       {"error_reply_empty", 13, ErrorReply{ErrorCode::kInternal, ""}},
       {"error_reply_full", 13, ErrorReply{ErrorCode::kInvalidArgument, printable(1024)}},
   };
@@ -389,7 +418,12 @@ TEST(CodecRoundTripTest, MessageTypesHaveTheirWireValues) {
   EXPECT_EQ(message_type(sign_reply()), MessageType::kSignReply);
   EXPECT_EQ(message_type(evidence_request()), MessageType::kEvidenceRequest);
   EXPECT_EQ(message_type(evidence_reply()), MessageType::kEvidenceReply);
+  EXPECT_EQ(message_type(CreateVerifierKeyRequest{}), MessageType::kCreateVerifierKeyRequest);
+  EXPECT_EQ(message_type(CreateVerifierKeyReply{}), MessageType::kCreateVerifierKeyReply);
+  EXPECT_EQ(message_type(AppraiseRequest{}), MessageType::kAppraiseRequest);
+  EXPECT_EQ(message_type(AppraiseReply{}), MessageType::kAppraiseReply);
   EXPECT_EQ(message_type(error_reply()), MessageType::kErrorReply);
+  EXPECT_EQ(static_cast<unsigned>(MessageType::kAppraiseReply), 12u);
   EXPECT_EQ(static_cast<unsigned>(MessageType::kErrorReply), 100u);
 }
 
@@ -428,7 +462,7 @@ TEST(CodecDecodeTest, EachFieldOverItsBoundByOneIsRefused) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 21u);  // every sized field of every message, sign requests thrice
+  EXPECT_EQ(checked, 28u);  // every sized field of every message, sign requests thrice
 }
 
 TEST(CodecDecodeTest, HugeLengthPrefixIsRefusedBeforeReading) {
@@ -445,7 +479,7 @@ TEST(CodecDecodeTest, WrongProtocolVersionIsRefused) {
 }
 
 TEST(CodecDecodeTest, UnknownMessageTypeIsRefused) {
-  for (std::uint16_t type : std::initializer_list<std::uint16_t>{0, 9, 99, 101, 0x0101, 0xffff}) {
+  for (std::uint16_t type : std::initializer_list<std::uint16_t>{0, 13, 99, 101, 0x0101, 0xffff}) {
     expect_refused(decode_body(build_body(type, {})),
                    "unknown message type " + std::to_string(type));
   }
@@ -692,6 +726,36 @@ TEST(FuzzCorpusTest, SeedsAreValidBodiesAndFrames) {
     EXPECT_GE(frames, 1u);
   }
   EXPECT_GE(seeds, 10u);
+}
+
+}  // namespace
+}  // namespace ensign::enclave::protocol
+
+namespace ensign::enclave::protocol {
+namespace {
+
+TEST(CodecDecodeTest, AConsumedBodyLendsItsBufferToALargeLastField) {
+  Message large = sign_message_request();
+  std::get<SignRequest>(large).data = filler(kMaxSignMessageSize, 3);
+  Bytes body = body_of(large);
+  const std::uint8_t* buffer = body.data();
+  auto decoded = decode_body(std::move(body));
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message();
+  const auto& request = std::get<SignRequest>(decoded->message);
+  EXPECT_EQ(request.data, filler(kMaxSignMessageSize, 3));
+  EXPECT_EQ(request.data.data(), buffer);  // no second copy of the message
+  EXPECT_EQ(request.key_id, std::get<SignRequest>(large).key_id);
+}
+
+TEST(CodecDecodeTest, AConsumedBodyDecodesSmallAndMalformedMessagesAsAView) {
+  for (const Sample& sample : typical_samples()) {
+    SCOPED_TRACE(sample.name);
+    auto decoded = decode_body(body_of(sample.message));
+    ASSERT_TRUE(decoded.has_value()) << decoded.error().message();
+    EXPECT_EQ(decoded->message.index(), sample.message.index());
+    expect_refused(decode_body(test::appended(body_of(sample.message), Bytes{0})),
+                   "trailing bytes after the message");
+  }
 }
 
 }  // namespace

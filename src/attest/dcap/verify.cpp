@@ -1,0 +1,208 @@
+#include "attest/dcap/verify.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "attest/dcap/pck.h"
+#include "attest/dcap/quote.h"
+#include "attest/pki/certificates.h"
+#include "core/openssl_handles.h"
+#include "crypto/ecdsa_encoding.h"
+#include "crypto/hash.h"
+#include "crypto/keys.h"
+#include "crypto/signature.h"
+
+namespace ensign::attest::dcap {
+namespace {
+
+constexpr std::size_t kBindingSize = 32;  // QE report_data: SHA-256, then 32 zero bytes
+
+// verify_p256 checks a raw r || s ECDSA P-256 SHA-256 signature over `message`.
+bool verify_p256(EVP_PKEY* key, ByteView message, ByteView raw_signature) {
+  ByteView r = raw_signature.first(raw_signature.size() / 2);
+  ByteView s = raw_signature.subspan(raw_signature.size() / 2);
+  auto der = crypto::ecdsa_raw_to_der(r, s);
+  return der && crypto::verify_message(key, crypto::KeyAlgorithm::kEcdsaP256, message, *der);
+}
+
+std::string name_of(const pki::Certificate& certificate) {
+  return certificate.subject() + "; sha256 " + certificate.sha256();
+}
+
+void fill_common_claims(const Quote& quote, Verification& verification) {
+  verification.format = quote.is_tdx() ? EvidenceFormat::kTdx : EvidenceFormat::kSgx;
+  if (quote.td_report) {
+    verification.measurement = quote.td_report->mrtd;
+    verification.report_data = quote.td_report->report_data;
+    verification.debug = quote.td_report->debug();
+  } else if (quote.enclave_report) {
+    verification.measurement = quote.enclave_report->mrenclave;
+    verification.report_data = quote.enclave_report->report_data;
+    verification.debug = quote.enclave_report->debug();
+    verification.signer = quote.enclave_report->mrsigner;
+  }
+  verification.claims = quote_claims(quote);
+}
+
+// check_pck_chain verifies the quote's PCK chain and returns its leaf, the PCK certificate;
+// when the chain fails it still returns the leaf if it parses, for the checks that only need
+// its key.
+std::optional<pki::Certificate> check_pck_chain(const Quote& quote,
+                                                const Endorsements& endorsements,
+                                                Verification& verification) {
+  auto check = [&]() -> Result<std::vector<pki::Certificate>> {
+    ENSIGN_TRY(certificates, pki::parse_certificates(quote.pck_chain));
+    std::vector<pki::Certificate> intermediates(certificates.begin() + 1, certificates.end());
+    intermediates.insert(
+        intermediates.end(), endorsements.certificates.begin(), endorsements.certificates.end());
+    return pki::verify_chain(certificates.front(),
+                             intermediates,
+                             endorsements.anchors,
+                             endorsements.crls,
+                             endorsements.at);
+  };
+  auto chain =
+      endorsements.chain_cache != nullptr
+          ? endorsements.chain_cache->verify(
+                "dcap-pck:" + hex_encode(crypto::sha256(quote.pck_chain)), endorsements.at, check)
+          : check();
+  if (chain) {
+    verification.chain = pki::summarize(*chain);
+    return chain->front();
+  }
+  verification.errors.push_back("PCK certificate chain: " + chain.error().message());
+  auto certificates = pki::parse_certificates(quote.pck_chain);
+  if (!certificates) {
+    return std::nullopt;
+  }
+  return certificates->front();
+}
+
+void check_qe_report_signature(const Quote& quote,
+                               const pki::Certificate& pck,
+                               Verification& verification) {
+  EVP_PKEY* key = pck.public_key();
+  auto algorithm = key != nullptr ? crypto::key_algorithm_of(key)
+                                  : fail(ErrorCode::kInvalidArgument, "no public key");
+  if (!algorithm || *algorithm != crypto::KeyAlgorithm::kEcdsaP256) {
+    verification.errors.push_back(
+        "QE report signature: the PCK certificate's key is not ECDSA "
+        "P-256 (" +
+        name_of(pck) + ")");
+    return;
+  }
+  if (!verify_p256(key, quote.qe_report_bytes, quote.qe_report_signature)) {
+    verification.errors.push_back(
+        "QE report signature: does not verify with the PCK certificate (" + name_of(pck) + ")");
+  }
+}
+
+void check_qe_report_binding(const Quote& quote, Verification& verification) {
+  crypto::Hasher hasher(crypto::HashAlgorithm::kSha256);
+  hasher.update(quote.attestation_key);
+  hasher.update(quote.qe_auth_data);
+  Bytes expected = hasher.finish();
+  ByteView report_data = quote.qe_report.report_data;
+  if (!constant_time_equal(report_data.first(kBindingSize), expected)) {
+    verification.errors.push_back(
+        "QE report data: its first 32 bytes are not SHA-256(attestation key || QE authentication "
+        "data) (expected " +
+        hex_encode(expected) + ")");
+  }
+  ByteView rest = report_data.subspan(kBindingSize);
+  if (std::any_of(rest.begin(), rest.end(), [](std::uint8_t byte) { return byte != 0; })) {
+    verification.errors.push_back("QE report data: its last 32 bytes are not zero");
+  }
+}
+
+void check_quote_signature(const Quote& quote, Verification& verification) {
+  const std::string key_id = hex_encode(crypto::sha256(quote.attestation_key));
+  ByteView point = quote.attestation_key;
+  auto key = crypto::ec_public_key_from_point(crypto::EcCurve::kP256,
+                                              point.first(kEcdsaP256PublicKeySize / 2),
+                                              point.subspan(kEcdsaP256PublicKeySize / 2));
+  if (!key) {
+    verification.errors.push_back("attestation key (sha256 " + key_id +
+                                  "): " + key.error().message());
+    return;
+  }
+  if (!verify_p256(key->get(), quote.signed_bytes, quote.signature)) {
+    verification.errors.push_back(
+        "quote signature: does not verify with the attestation key (sha256 " + key_id + ")");
+  }
+}
+
+void appraise(const Quote& quote,
+              const std::optional<PckExtensions>& extensions,
+              const Collateral& collateral,
+              const Endorsements& endorsements,
+              Verification& verification) {
+  if (!extensions) {
+    verification.errors.push_back(
+        "TCB appraisal: not done, the PCK certificate's SGX extensions are unavailable");
+    return;
+  }
+  PlatformTcb platform;
+  platform.fmspc = extensions->fmspc;
+  platform.pceid = extensions->pceid;
+  platform.sgx_components = extensions->sgx_tcb_components;
+  platform.pcesvn = extensions->pcesvn;
+  if (quote.td_report) {
+    std::array<std::uint8_t, 16> tee_tcb_svn{};
+    std::copy_n(quote.td_report->tee_tcb_svn.begin(), tee_tcb_svn.size(), tee_tcb_svn.begin());
+    platform.tee_tcb_svn = tee_tcb_svn;
+    platform.mrsignerseam = quote.td_report->mrsignerseam;
+    platform.seam_attributes = quote.td_report->seam_attributes;
+  }
+  QeReportIdentity quoting_enclave;
+  quoting_enclave.miscselect = quote.qe_report.miscselect;
+  quoting_enclave.attributes = quote.qe_report.attributes;
+  quoting_enclave.mrsigner = quote.qe_report.mrsigner;
+  quoting_enclave.isvprodid = quote.qe_report.isvprodid;
+  quoting_enclave.isvsvn = quote.qe_report.isvsvn;
+  TcbAppraisal appraisal =
+      appraise_tcb(collateral, platform, quoting_enclave, quote.is_tdx(), endorsements);
+  verification.errors.insert(
+      verification.errors.end(), appraisal.errors.begin(), appraisal.errors.end());
+  verification.tcb_status = appraisal.tcb_status;
+  verification.claims["tcb"] = std::move(appraisal.details);
+}
+
+}  // namespace
+
+Verification verify_quote(ByteView evidence,
+                          const Endorsements& endorsements,
+                          const Collateral* collateral) {
+  Verification verification;
+  // Until the quote parses, its version field (little-endian, first) says which it claims to be.
+  bool claims_sgx = evidence.size() >= 2 && evidence[0] == 3 && evidence[1] == 0;
+  verification.format = claims_sgx ? EvidenceFormat::kSgx : EvidenceFormat::kTdx;
+  auto quote = parse_quote(evidence);
+  if (!quote) {
+    verification.errors.push_back("structure: " + quote.error().message());
+    return verification;
+  }
+  fill_common_claims(*quote, verification);
+
+  std::optional<PckExtensions> extensions;
+  if (auto pck = check_pck_chain(*quote, endorsements, verification)) {
+    auto parsed = parse_pck_extensions(*pck);
+    if (parsed) {
+      verification.claims["pck"] = pck_claims(*parsed);
+      extensions = std::move(*parsed);
+    } else {
+      verification.errors.push_back("PCK certificate extensions: " + parsed.error().message());
+    }
+    check_qe_report_signature(*quote, *pck, verification);
+  }
+  check_qe_report_binding(*quote, verification);
+  check_quote_signature(*quote, verification);
+  if (collateral != nullptr && !collateral->empty()) {
+    appraise(*quote, extensions, *collateral, endorsements, verification);
+  }
+  return verification;
+}
+
+}  // namespace ensign::attest::dcap
