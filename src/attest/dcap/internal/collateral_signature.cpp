@@ -2,14 +2,13 @@
 // exact text of its inner object, and the signer: Intel's TCB Signing certificate, chained to a
 // trusted root at the verification time. A PCK certificate also chains to Intel's root, and its
 // key sits in a platform, so the signer's name is checked as well as its chain.
-#include <openssl/bn.h>
-#include <openssl/ecdsa.h>
 #include <openssl/x509.h>
 
 #include <string>
 
 #include "attest/dcap/collateral.h"
 #include "core/openssl_handles.h"
+#include "crypto/ecdsa_encoding.h"
 #include "crypto/hash.h"
 #include "crypto/signature.h"
 
@@ -26,24 +25,7 @@ Result<Bytes> der_signature(ByteView raw) {
                 "signature is " + std::to_string(raw.size()) + " bytes, not " +
                     std::to_string(kCollateralSignatureSize));
   }
-  EcdsaSigPtr signature(ECDSA_SIG_new());
-  BignumPtr r(BN_bin2bn(raw.data(), static_cast<int>(kScalarSize), nullptr));
-  BignumPtr s(BN_bin2bn(raw.data() + kScalarSize, static_cast<int>(kScalarSize), nullptr));
-  if (!signature || !r || !s || ECDSA_SIG_set0(signature.get(), r.get(), s.get()) != 1) {
-    return fail(openssl_error("cannot build an ECDSA signature"));
-  }
-  (void)r.release();  // owned by `signature` now
-  (void)s.release();
-  int length = i2d_ECDSA_SIG(signature.get(), nullptr);
-  if (length <= 0) {
-    return fail(openssl_error("cannot encode an ECDSA signature"));
-  }
-  Bytes der(static_cast<std::size_t>(length));
-  unsigned char* cursor = der.data();
-  if (i2d_ECDSA_SIG(signature.get(), &cursor) != length) {
-    return fail(openssl_error("cannot encode an ECDSA signature"));
-  }
-  return der;
+  return crypto::ecdsa_raw_to_der(raw.first(kScalarSize), raw.subspan(kScalarSize));
 }
 
 // common_name returns the certificate's one subject CN, or nothing when it has none or several.

@@ -822,7 +822,7 @@ TEST(CollateralMatchTest, NamesEachQeFieldThatDiffers) {
   quoting_enclave.isvprodid = 3;
   auto match = match_qe_identity(identity, quoting_enclave);
   ASSERT_EQ(match.errors.size(), 3u) << joined(match.errors);
-  EXPECT_TRUE(contains(match.errors[0], "MISCSELECT 0x00000001 under miscselectMask 0xffffffff"));
+  EXPECT_TRUE(contains(match.errors[0], "MISCSELECT 0x1 under miscselectMask 0xffffffff"));
   EXPECT_TRUE(contains(match.errors[1], "ATTRIBUTES 1300000000000000e700000000000000"));
   EXPECT_TRUE(contains(match.errors[2], "ISVPRODID 3 is not the identity's isvprodid 2"));
 }
