@@ -237,6 +237,24 @@ std::string Certificate::issuer() const {
   return name_text(X509_get_issuer_name(x509_.get()));
 }
 
+std::optional<std::string> Certificate::common_name() const {
+  X509_NAME* subject = X509_get_subject_name(x509_.get());
+  int index = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+  if (index < 0 || X509_NAME_get_index_by_NID(subject, NID_commonName, index) >= 0) {
+    return std::nullopt;
+  }
+  ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
+  unsigned char* utf8 = nullptr;
+  int length = ASN1_STRING_to_UTF8(&utf8, data);
+  if (length < 0) {
+    ERR_clear_error();
+    return std::nullopt;
+  }
+  std::string text(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(length));
+  OPENSSL_free(utf8);
+  return text;
+}
+
 EVP_PKEY* Certificate::public_key() const {
   return X509_get0_pubkey(x509_.get());
 }

@@ -41,6 +41,8 @@ class Certificate {
   const std::string& sha256() const { return sha256_; }  // hex SHA-256 of der()
   std::string subject() const;                           // RFC 2253
   std::string issuer() const;                            // RFC 2253
+  // common_name returns the subject's one CN (UTF-8), or nothing when it has none or several.
+  std::optional<std::string> common_name() const;
   // public_key returns the subject public key, borrowed from the certificate; null if absent.
   EVP_PKEY* public_key() const;
   CertificateSummary summary() const;

@@ -94,26 +94,6 @@ std::string_view endorsement_key_common_name(EndorsementKey key) {
   return key == EndorsementKey::kVcek ? "SEV-VCEK" : "SEV-VLEK";
 }
 
-std::optional<std::string> common_name(const pki::Certificate& certificate) {
-  X509_NAME* subject = X509_get_subject_name(certificate.get());
-  if (subject == nullptr) {
-    return std::nullopt;
-  }
-  int index = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
-  if (index < 0 || X509_NAME_get_index_by_NID(subject, NID_commonName, index) >= 0) {
-    return std::nullopt;
-  }
-  ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
-  unsigned char* utf8 = nullptr;
-  int length = ASN1_STRING_to_UTF8(&utf8, data);
-  OpenSslBufferPtr owned(utf8);
-  if (length < 0) {
-    ERR_clear_error();
-    return std::nullopt;
-  }
-  return std::string(reinterpret_cast<const char*>(owned.get()), static_cast<std::size_t>(length));
-}
-
 std::string describe_certificate(std::string_view role, const pki::Certificate& certificate) {
   return std::string(role) + " (" + certificate.subject() + "; sha256 " + certificate.sha256() +
          ")";
@@ -246,7 +226,7 @@ std::vector<std::string> check_chain_generation(std::span<const pki::Certificate
   std::vector<std::string> errors;
   for (std::size_t index = 0; index < 2; ++index) {
     const pki::Certificate& certificate = chain[index + 1];
-    if (common_name(certificate) != expected[index].common_name) {
+    if (certificate.common_name() != expected[index].common_name) {
       errors.push_back(describe_certificate(expected[index].role, certificate) + " is not " +
                        expected[index].common_name + ", the " + std::string(expected[index].role) +
                        " of the " + std::string(key_name) + "'s productName " + generation);

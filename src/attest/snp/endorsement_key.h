@@ -41,9 +41,6 @@ std::string_view endorsement_key_name(EndorsementKey key);
 // "SEV-VLEK".
 std::string_view endorsement_key_common_name(EndorsementKey key);
 
-// common_name returns the subject CN of `certificate`, or nothing when it has none, more than
-// one, or one that is not a string.
-std::optional<std::string> common_name(const pki::Certificate& certificate);
 
 // describe_certificate returns "<role> (<subject>; sha256 <hex>)", how errors name a certificate.
 std::string describe_certificate(std::string_view role, const pki::Certificate& certificate);

@@ -95,7 +95,7 @@ class ReportChecker {
   const pki::Certificate* choose_key(EndorsementKey kind) {
     std::vector<const pki::Certificate*> candidates;
     for (const auto& certificate : endorsements_.certificates) {
-      if (common_name(certificate) == endorsement_key_common_name(kind)) {
+      if (certificate.common_name() == endorsement_key_common_name(kind)) {
         candidates.push_back(&certificate);
       }
     }

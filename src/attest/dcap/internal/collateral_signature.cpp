@@ -28,18 +28,6 @@ Result<Bytes> der_signature(ByteView raw) {
   return crypto::ecdsa_raw_to_der(raw.first(kScalarSize), raw.subspan(kScalarSize));
 }
 
-// common_name returns the certificate's one subject CN, or nothing when it has none or several.
-std::optional<std::string> common_name(const pki::Certificate& certificate) {
-  X509_NAME* subject = X509_get_subject_name(certificate.get());
-  int index = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
-  if (index < 0 || X509_NAME_get_index_by_NID(subject, NID_commonName, index) >= 0) {
-    return std::nullopt;
-  }
-  const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
-  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(data)),
-                     static_cast<std::size_t>(ASN1_STRING_length(data)));
-}
-
 std::string describe_certificate(const pki::Certificate& certificate) {
   return "'" + certificate.subject() + "' (sha256 " + certificate.sha256() + ")";
 }
@@ -135,7 +123,7 @@ CollateralCheck check_signed_item(const std::string& label,
            "' certificate is needed, from the PCS issuer chain)");
     return check;
   }
-  if (common_name(*signer) != kTcbSigningCommonName) {
+  if (signer->common_name() != kTcbSigningCommonName) {
     report("signature: made by " + describe_certificate(*signer) + ", which is not Intel's '" +
            std::string(kTcbSigningCommonName) + "' certificate");
     return check;

@@ -113,7 +113,7 @@ TEST_F(SnpEndorsementKeyTest, EveryRealKeyMatchesItsReport) {
     pki::Certificate key = test::vcek_of(entry);
     EndorsementKey kind =
         report.signing_key == kSigningKeyVlek ? EndorsementKey::kVlek : EndorsementKey::kVcek;
-    EXPECT_EQ(common_name(key), std::string(endorsement_key_common_name(kind))) << file;
+    EXPECT_EQ(key.common_name(), std::string(endorsement_key_common_name(kind))) << file;
     auto product = certificate_product(key, kind);
     ASSERT_TRUE(product.has_value()) << file << ": " << product.error().message();
     EXPECT_NE(*product, Product::kUnknown);
@@ -133,7 +133,7 @@ TEST_F(SnpEndorsementKeyTest, ReadsTheTurinVcek) {
 
 TEST_F(SnpEndorsementKeyTest, ReadsTheLegacyVcekWithAZeroSerial) {
   pki::Certificate legacy = certificate("snp/coco_vcek_invalid_legacy.der");
-  EXPECT_EQ(common_name(legacy), std::string("SEV-VCEK"));
+  EXPECT_EQ(legacy.common_name(), std::string("SEV-VCEK"));
   EXPECT_EQ(certificate_product(legacy, EndorsementKey::kVcek).value(), Product::kMilan);
   auto hardware_id = legacy.extension(kOidHardwareId);
   ASSERT_TRUE(hardware_id.has_value());
@@ -149,7 +149,7 @@ TEST_F(SnpEndorsementKeyTest, PassesAMaskedChipId) {
 
 TEST_F(SnpEndorsementKeyTest, NamesCertificates) {
   pki::Certificate ark = test::certificates_of("snp/amd_milan_ask_ark.pem").at(1);
-  EXPECT_EQ(common_name(ark), std::string("ARK-Milan"));
+  EXPECT_EQ(ark.common_name(), std::string("ARK-Milan"));
   std::string described = describe_certificate("ARK", ark);
   EXPECT_TRUE(contains(described, "ARK (CN=ARK-Milan,O=Advanced Micro Devices")) << described;
   EXPECT_TRUE(contains(described, "; sha256 69d063b4")) << described;
