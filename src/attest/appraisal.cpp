@@ -4,13 +4,16 @@
 #include <map>
 
 #include "attest/dcap/collateral.h"
+#include "attest/dcap/quote.h"
 #include "attest/dcap/verify.h"
 #include "attest/endorsements.h"
 #include "attest/policy.h"
 #include "attest/result_token.h"
 #include "attest/sim_evidence.h"
+#include "attest/snp/report.h"
 #include "attest/snp/verify.h"
 #include "attest/tpm/verify.h"
+#include "core/wire.h"
 
 namespace ensign::attest {
 namespace {
@@ -143,12 +146,8 @@ bool starts_with(ByteView bytes, std::initializer_list<std::uint8_t> prefix) {
   return bytes.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), bytes.begin());
 }
 
-std::uint32_t little_endian(ByteView bytes, std::size_t offset, std::size_t size) {
-  std::uint32_t value = 0;
-  for (std::size_t i = 0; i < size; ++i) {
-    value |= static_cast<std::uint32_t>(bytes[offset + i]) << (8 * i);
-  }
-  return value;
+std::uint64_t little_endian(ByteView bytes, std::size_t offset, std::size_t size) {
+  return wire::load_le(bytes, offset, size).value_or(0);
 }
 
 bool is_json_object(ByteView bytes) {
@@ -313,25 +312,21 @@ Result<EvidenceFormat> detect_evidence_format(ByteView evidence) {
   if (starts_with(evidence, {0xff, 'T', 'C', 'G'}) || is_tpm_quote_container(evidence)) {
     return EvidenceFormat::kTpm;  // a TPMS_ATTEST, or a JSON container of a TPM quote
   }
-  constexpr std::uint32_t kSgxTeeType = 0x00;
-  constexpr std::uint32_t kTdxTeeType = 0x81;
-  constexpr std::uint32_t kEcdsaP256AttestationKey = 2;
   if (evidence.size() >= 8) {
-    std::uint32_t version = little_endian(evidence, 0, 2);
-    std::uint32_t key_type = little_endian(evidence, 2, 2);
-    std::uint32_t tee_type = little_endian(evidence, 4, 4);
-    if (version >= 3 && version <= 5 && key_type == kEcdsaP256AttestationKey) {
-      if (tee_type == kSgxTeeType) {
+    std::uint64_t version = little_endian(evidence, 0, 2);
+    std::uint64_t key_type = little_endian(evidence, 2, 2);
+    std::uint64_t tee_type = little_endian(evidence, 4, 4);
+    if (version >= 3 && version <= 5 && key_type == dcap::kAttestationKeyEcdsaP256) {
+      if (tee_type == dcap::kTeeTypeSgx) {
         return EvidenceFormat::kSgx;
       }
-      if (tee_type == kTdxTeeType) {
+      if (tee_type == dcap::kTeeTypeTdx) {
         return EvidenceFormat::kTdx;
       }
     }
   }
-  constexpr std::size_t kSnpReportSize = 0x4A0;
-  if (evidence.size() == kSnpReportSize) {
-    std::uint32_t version = little_endian(evidence, 0, 4);
+  if (evidence.size() == snp::kReportSize) {
+    std::uint64_t version = little_endian(evidence, 0, 4);
     if (version >= 2 && version <= 5) {
       return EvidenceFormat::kSevSnp;
     }

@@ -28,6 +28,20 @@ inline void append(Bytes& out, ByteView bytes) {
   out.insert(out.end(), bytes.begin(), bytes.end());
 }
 
+// load_le returns the `size`-byte (1 to 8) little-endian unsigned integer at `offset` of `bytes`,
+// or nothing when it does not fit: the layouts TEEs write from little-endian machines (SNP
+// reports, DCAP quotes, Azure HCL reports) are read with it.
+inline std::optional<std::uint64_t> load_le(ByteView bytes, std::size_t offset, std::size_t size) {
+  if (size == 0 || size > 8 || offset > bytes.size() || bytes.size() - offset < size) {
+    return std::nullopt;
+  }
+  std::uint64_t value = 0;
+  for (std::size_t index = size; index > 0; --index) {
+    value = (value << 8) | bytes[offset + index - 1];
+  }
+  return value;
+}
+
 // Cursor reads fields front to back; every read returns nothing when fewer bytes remain than
 // it needs, so a truncated input can never be read past its end.
 class Cursor {

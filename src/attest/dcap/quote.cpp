@@ -49,10 +49,7 @@ class Reader {
   template <typename Integer>
   Status read(Integer& out, std::string_view field) {
     ENSIGN_TRY(bytes, take(sizeof(Integer), field));
-    out = 0;
-    for (std::size_t i = bytes.size(); i > 0; --i) {
-      out = static_cast<Integer>((out << 8) | bytes[i - 1]);
-    }
+    out = static_cast<Integer>(*wire::load_le(bytes, 0, sizeof(Integer)));
     return {};
   }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/wire.h"
+
 namespace ensign::attest::snp {
 namespace {
 
@@ -12,11 +14,7 @@ constexpr std::size_t kTurinChipIdSize = 8;  // Turin's CHIP_ID is 8 bytes, zero
 // little_endian reads `size` (at most 8) bytes at `offset` as a little-endian integer. The caller
 // has checked that the evidence holds kReportSize bytes.
 std::uint64_t little_endian(ByteView evidence, std::size_t offset, std::size_t size) {
-  std::uint64_t value = 0;
-  for (std::size_t index = size; index > 0; --index) {
-    value = (value << 8) | evidence[offset + index - 1];
-  }
-  return value;
+  return wire::load_le(evidence, offset, size).value_or(0);
 }
 
 std::uint32_t read_u32(ByteView evidence, std::size_t offset) {
