@@ -117,12 +117,25 @@ void check_qe_report_binding(const Quote& quote, Verification& verification) {
   }
 }
 
-void check_quote_signature(const Quote& quote, Verification& verification) {
+void check_quote_signature(const Quote& quote, const Endorsements& endorsements,
+                           Verification& verification) {
   const std::string key_id = hex_encode(crypto::sha256(quote.attestation_key));
   ByteView point = quote.attestation_key;
-  auto key = crypto::ec_public_key_from_point(crypto::EcCurve::kP256,
-                                              point.first(kEcdsaP256PublicKeySize / 2),
-                                              point.subspan(kEcdsaP256PublicKeySize / 2));
+  auto make_key = [&] {
+    return crypto::ec_public_key_from_point(crypto::EcCurve::kP256,
+                                            point.first(kEcdsaP256PublicKeySize / 2),
+                                            point.subspan(kEcdsaP256PublicKeySize / 2));
+  };
+  // The attestation key lives as long as the quoting enclave: a verifier sees it again and again.
+  std::shared_ptr<const Result<EvpPkeyPtr>> cached;
+  Result<EvpPkeyPtr> made = fail(ErrorCode::kInternal, "unused");
+  if (endorsements.chain_cache != nullptr) {
+    cached = endorsements.chain_cache->remember<Result<EvpPkeyPtr>>(
+        "dcap-attestation-key:" + key_id, make_key);
+  } else {
+    made = make_key();
+  }
+  const Result<EvpPkeyPtr>& key = cached ? *cached : made;
   if (!key) {
     verification.errors.push_back("attestation key (sha256 " + key_id +
                                   "): " + key.error().message());
@@ -188,7 +201,12 @@ Verification verify_quote(ByteView evidence,
 
   std::optional<PckExtensions> extensions;
   if (auto pck = check_pck_chain(*quote, endorsements, verification)) {
-    auto parsed = parse_pck_extensions(*pck);
+    // A verifier that sees the same platform again parses its PCK extensions once.
+    auto parse = [&] { return parse_pck_extensions(*pck); };
+    auto parsed = endorsements.chain_cache != nullptr
+                      ? *endorsements.chain_cache->remember<Result<PckExtensions>>(
+                            "dcap-pck-extensions:" + pck->sha256(), parse)
+                      : parse();
     if (parsed) {
       verification.claims["pck"] = pck_claims(*parsed);
       extensions = std::move(*parsed);
@@ -198,7 +216,7 @@ Verification verify_quote(ByteView evidence,
     check_qe_report_signature(*quote, *pck, verification);
   }
   check_qe_report_binding(*quote, verification);
-  check_quote_signature(*quote, verification);
+  check_quote_signature(*quote, endorsements, verification);
   if (collateral != nullptr && !collateral->empty()) {
     appraise(*quote, extensions, *collateral, endorsements, verification);
   }

@@ -225,16 +225,13 @@ Result<Certificate> Certificate::from_der(ByteView der) {
   if (cursor != der.data() + der.size()) {
     return fail(ErrorCode::kInvalidArgument, "bytes follow the DER certificate");
   }
-  return Certificate(std::move(x509), Bytes(der.begin(), der.end()),
-                     hex_encode(crypto::sha256(der)));
-}
-
-std::string Certificate::subject() const {
-  return name_text(X509_get_subject_name(x509_.get()));
-}
-
-std::string Certificate::issuer() const {
-  return name_text(X509_get_issuer_name(x509_.get()));
+  std::string sha256 = hex_encode(crypto::sha256(der));
+  auto summary = std::make_shared<const CertificateSummary>(CertificateSummary{
+      name_text(X509_get_subject_name(x509.get())), name_text(X509_get_issuer_name(x509.get())),
+      asn1_time_text(X509_get0_notBefore(x509.get())),
+      asn1_time_text(X509_get0_notAfter(x509.get())), sha256});
+  return Certificate(std::move(x509), Bytes(der.begin(), der.end()), std::move(sha256),
+                     std::move(summary));
 }
 
 std::optional<std::string> Certificate::common_name() const {
@@ -257,11 +254,6 @@ std::optional<std::string> Certificate::common_name() const {
 
 EVP_PKEY* Certificate::public_key() const {
   return X509_get0_pubkey(x509_.get());
-}
-
-CertificateSummary Certificate::summary() const {
-  return {subject(), issuer(), asn1_time_text(X509_get0_notBefore(x509_.get())),
-          asn1_time_text(X509_get0_notAfter(x509_.get())), sha256_};
 }
 
 std::optional<Bytes> Certificate::extension(std::string_view oid) const {

@@ -39,25 +39,30 @@ class Certificate {
   X509* get() const { return x509_.get(); }  // borrowed; lives as long as any copy
   const Bytes& der() const { return der_; }
   const std::string& sha256() const { return sha256_; }  // hex SHA-256 of der()
-  std::string subject() const;                           // RFC 2253
-  std::string issuer() const;                            // RFC 2253
+  const std::string& subject() const { return summary_->subject; }  // RFC 2253
+  const std::string& issuer() const { return summary_->issuer; }    // RFC 2253
   // common_name returns the subject's one CN (UTF-8), or nothing when it has none or several.
   std::optional<std::string> common_name() const;
   // public_key returns the subject public key, borrowed from the certificate; null if absent.
   EVP_PKEY* public_key() const;
-  CertificateSummary summary() const;
+  const CertificateSummary& summary() const { return *summary_; }  // made once, at parsing
   // extension returns the value (the contents of extnValue's OCTET STRING) of the extension
   // with dotted object identifier `oid`, or nothing when the certificate has none.
   std::optional<Bytes> extension(std::string_view oid) const;
   bool is_self_issued() const;
 
  private:
-  Certificate(std::shared_ptr<X509> x509, Bytes der, std::string sha256)
-      : x509_(std::move(x509)), der_(std::move(der)), sha256_(std::move(sha256)) {}
+  Certificate(std::shared_ptr<X509> x509, Bytes der, std::string sha256,
+              std::shared_ptr<const CertificateSummary> summary)
+      : x509_(std::move(x509)),
+        der_(std::move(der)),
+        sha256_(std::move(sha256)),
+        summary_(std::move(summary)) {}
 
   std::shared_ptr<X509> x509_;
   Bytes der_;
   std::string sha256_;
+  std::shared_ptr<const CertificateSummary> summary_;
 };
 
 // Crl is an immutable parsed certificate revocation list.
@@ -135,9 +140,28 @@ class ChainCache {
   // verify returns the cached result for (key, at), or runs `check` and caches what it returns.
   Result<std::vector<Certificate>> verify(const std::string& key, UnixTime at, const Check& check);
 
+  // remember returns what `compute` made for `key` the first time it was asked, for what a
+  // verifier derives from a verified certificate (e.g. the PCK extensions): `key` must identify
+  // it and its type.
+  template <typename T, typename Compute>
+  std::shared_ptr<const T> remember(const std::string& key, const Compute& compute) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto found = remembered_.find(key);
+      if (found != remembered_.end()) {
+        return std::static_pointer_cast<const T>(found->second);
+      }
+    }
+    auto made = std::make_shared<const T>(compute());
+    std::lock_guard<std::mutex> lock(mutex_);
+    remembered_.emplace(key, made);
+    return made;
+  }
+
  private:
   std::mutex mutex_;
   std::map<std::pair<std::string, UnixTime>, Result<std::vector<Certificate>>> results_;
+  std::map<std::string, std::shared_ptr<const void>> remembered_;
 };
 
 }  // namespace ensign::attest::pki
