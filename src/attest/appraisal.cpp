@@ -12,6 +12,7 @@
 #include "attest/sim_evidence.h"
 #include "attest/snp/report.h"
 #include "attest/snp/verify.h"
+#include "attest/tpm/azure_hcl.h"
 #include "attest/tpm/verify.h"
 #include "core/wire.h"
 
@@ -114,6 +115,7 @@ const std::map<std::string, MemberDecoder>& member_decoders() {
          return {};
        }},
       {"ak_public", optional_bytes("ak_public", &AppraisalRequest::ak_public, false)},
+      {"ak_report", optional_bytes("ak_report", &AppraisalRequest::ak_report, false)},
       {"tpm_signature", optional_bytes("tpm_signature", &AppraisalRequest::tpm_signature, false)},
       {"pcrs", file_list("pcrs", &AppraisalRequest::pcrs, true)},
       {"sim_root", optional_bytes("sim_root", &AppraisalRequest::sim_root, false)},
@@ -217,6 +219,41 @@ Result<Endorsed> parse_endorsements(const AppraisalRequest& request) {
   return parsed;
 }
 
+// verify_tpm verifies a TPM quote; when its AK comes in an Azure HCL report, the SEV-SNP report
+// that vouches for the AK is verified too, and its failures are the quote's.
+Verification verify_tpm(const AppraisalRequest& request, const Endorsed& endorsed) {
+  tpm::QuoteInputs inputs{request.ak_public, request.tpm_signature, request.pcrs};
+  std::vector<std::string> report_errors;
+  Json report_claims;
+  if (request.ak_report) {
+    auto hcl = tpm::parse_hcl_report(*request.ak_report);
+    if (!hcl) {
+      report_errors.push_back("AK report (Azure HCL): " + hcl.error().message());
+    } else if (hcl->report_type != tpm::HardwareReportType::kSevSnp) {
+      report_errors.push_back(
+          "AK report (Azure HCL): it holds a TDX TD report, which only the TD's quote can vouch "
+          "for; verify that quote (its report data binds the HCL runtime data)");
+    } else {
+      if (inputs.ak_public && *inputs.ak_public != hcl->ak_public) {
+        report_errors.push_back("AK report (Azure HCL): its HCLAkPub is not the given AK");
+      }
+      inputs.ak_public = hcl->ak_public;
+      Verification hardware = snp::verify_report(hcl->hardware_report, endorsed.endorsements);
+      for (const auto& error : hardware.errors) {
+        report_errors.push_back("AK report (Azure HCL, SEV-SNP): " + error);
+      }
+      report_claims = to_json(hardware);
+    }
+  }
+  Verification verification = tpm::verify_quote(request.evidence, inputs);
+  verification.errors.insert(verification.errors.end(), report_errors.begin(),
+                             report_errors.end());
+  if (!report_claims.is_null()) {
+    verification.claims["ak_report"] = std::move(report_claims);
+  }
+  return verification;
+}
+
 Verification verify(EvidenceFormat format, const AppraisalRequest& request,
                     const Endorsed& endorsed) {
   switch (format) {
@@ -235,9 +272,7 @@ Verification verify(EvidenceFormat format, const AppraisalRequest& request,
       return verification;
     }
     case EvidenceFormat::kTpm:
-      return tpm::verify_quote(request.evidence,
-                               tpm::QuoteInputs{request.ak_public, request.tpm_signature,
-                                                request.pcrs});
+      return verify_tpm(request, endorsed);
     case EvidenceFormat::kSim:
       return verify_sim_evidence(request.evidence, request.sim_root);
   }
@@ -265,6 +300,9 @@ std::string encode_appraisal_request(const AppraisalRequest& request) {
   json["pcrs"] = std::move(pcrs);
   if (request.ak_public) {
     json["ak_public"] = base64_encode(*request.ak_public);
+  }
+  if (request.ak_report) {
+    json["ak_report"] = base64_encode(*request.ak_report);
   }
   if (request.tpm_signature) {
     json["tpm_signature"] = base64_encode(*request.tpm_signature);

@@ -6,7 +6,8 @@
 // An AppraisalRequest travels as JSON (to the enclave, and later over the REST API):
 //   {"format": "auto"|"sev-snp"|..., "evidence": b64, "certificates": [b64 file, ...],
 //    "collateral": [b64 file, ...], "trusted_roots": [b64 file, ...],
-//    "allow_unpinned_root": bool, "ak_public": b64, "tpm_signature": b64, "pcrs": [hex, ...],
+//    "allow_unpinned_root": bool, "ak_public": b64, "ak_report": b64, "tpm_signature": b64,
+//    "pcrs": [hex, ...],
 //    "sim_root": b64, "nonce": hex, "at": "RFC 3339", "policy": "<policy JSON text>"}
 // Files are passed as they are on disk (PEM or DER certificates, JSON collateral or CRLs).
 #pragma once
@@ -38,6 +39,8 @@ struct AppraisalRequest {
   std::vector<Bytes> trusted_roots;        // the trust directory's root certificate files
   bool allow_unpinned_root = false;
   std::optional<Bytes> ak_public;          // TPM: DER SPKI
+  std::optional<Bytes> ak_report;          // TPM: an Azure HCL report holding the AK (HCLAkPub),
+                                           // whose SEV-SNP report is verified too
   std::optional<Bytes> tpm_signature;      // TPM: TPMT_SIGNATURE or raw signature
   std::vector<Bytes> pcrs;                 // TPM: PCR values by index
   std::optional<Bytes> sim_root;           // sim: the installation's root key, DER SPKI

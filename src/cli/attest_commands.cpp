@@ -92,11 +92,15 @@ Result<attest::AppraisalRequest> build_request(Context& context, const VerifyOpt
   request.allow_unpinned_root = options.allow_unpinned_root;
   if (!options.ak_public.empty()) {
     ENSIGN_TRY(contents, read_input(options.ak_public, attest::kMaxEvidenceSize));
-    auto ak = attest::tpm::ak_public_from_file_contents(contents);
-    if (!ak) {
-      return fail(ak.error().with_context(options.ak_public));
+    if (attest::tpm::is_hcl_report(contents)) {
+      request.ak_report = std::move(contents);  // verified with its SEV-SNP report
+    } else {
+      auto ak = attest::tpm::ak_public_from_file_contents(contents);
+      if (!ak) {
+        return fail(ak.error().with_context(options.ak_public));
+      }
+      request.ak_public = std::move(*ak);
     }
-    request.ak_public = std::move(*ak);
   }
   if (!options.signature.empty()) {
     ENSIGN_TRY(signature, read_input(options.signature, kMaxSmallFileSize));
@@ -248,7 +252,8 @@ void add_attest_commands(CLI::App& app, Context& context, int& exit_code) {
   verify->add_option("--collateral", verify_options->collateral,
                      "Intel TCB Info and QE Identity JSON as Intel PCS serves them, and CRLs");
   verify->add_option("--ak-pub", verify_options->ak_public,
-                     "TPM: the attestation key (PEM/DER SPKI, or an Azure HCL report)");
+                     "TPM: the attestation key (PEM/DER SPKI), or an Azure HCL report holding it "
+                     "(its SEV-SNP report is verified too: give its VCEK and ASK/ARK with --cert)");
   verify->add_option("--signature", verify_options->signature,
                      "TPM: the quote's TPMT_SIGNATURE when it is a separate file");
   verify->add_option("--pcrs", verify_options->pcrs,

@@ -111,8 +111,16 @@ expect_exit 0 "$ensign" attest verify --evidence "$V/tpm/coco_tpm_quote.attest.b
   --signature "$V/tpm/coco_tpm_quote.sig.bin" --ak-pub "$V/tpm/coco_tpm_ak_pub.der"
 expect_exit 1 "$ensign" attest verify --evidence "$V/tpm/coco_tpm_quote.attest.tampered.bin" \
   --signature "$V/tpm/coco_tpm_quote.sig.bin" --ak-pub "$V/tpm/coco_tpm_ak_pub.der"
+# An AK in an Azure HCL report counts only with the SEV-SNP report that vouches for it.
+expect_exit 1 "$ensign" attest verify --evidence "$V/tpm/azure_snp_vtpm_quote.json" \
+  --ak-pub "$V/tpm/azure_snp_hcl_report.bin"
+grep -qF "AK report (Azure HCL, SEV-SNP)" "$work/err" || die "HCL report unchecked: $(cat "$work/err")"
+pass
 expect_exit 0 "$ensign" attest verify --evidence "$V/tpm/azure_snp_vtpm_quote.json" \
-  --ak-pub "$V/tpm/azure_snp_hcl_report.bin" --nonce "$(printf challenge | xxd -p)"
+  --ak-pub "$V/tpm/azure_snp_hcl_report.bin" --nonce "$(printf challenge | xxd -p)" \
+  --cert "$V/snp/azure_milan_vcek.pem" --cert "$V/snp/amd_milan_ask_ark.pem" --json
+[ "$(json_field "$work/out" 'd.claims.ak_report.verified')" = true ] || die "HCL claims"
+pass
 
 # This enclave's own evidence goes through the same command; no policy refusing sim accepts it.
 expect_exit 0 "$ensign" attest evidence --nonce 0a0b0c -o own.bin

@@ -248,13 +248,23 @@ class ManifestTest : public ::testing::Test {
     }
     // TPM: "verifies_with": "<file> <key name>" names the file holding the attestation key;
     // a bare TPMS_ATTEST takes its signature and key from its companions.
+    // An AK held in an Azure HCL report comes with the report, whose SEV-SNP report vouches for
+    // it: its VCEK and chain are among the snp folder's certificates.
     if (expected.contains("verifies_with")) {
       std::string holder = expected["verifies_with"].get<std::string>();
-      holder = holder.substr(0, holder.find(' '));
-      auto ak = tpm::ak_public_from_file_contents(ensign::test::read_vector(directory + "/" + holder));
-      EXPECT_TRUE(ak.has_value()) << file;
-      if (ak) {
-        request.ak_public = *ak;
+      Bytes contents = ensign::test::read_vector(directory + "/" + holder.substr(0, holder.find(' ')));
+      if (tpm::is_hcl_report(contents)) {
+        request.ak_report = contents;
+        for (const auto& certificate : index_->with_format("snp", "X.509")) {
+          request.certificates.push_back(ensign::test::read_vector(certificate));
+        }
+        for (const auto& certificate : index_->with_format("snp", "PEM x509")) {
+          request.certificates.push_back(ensign::test::read_vector(certificate));
+        }
+      } else {
+        auto ak = tpm::ak_public_from_file_contents(contents);
+        EXPECT_TRUE(ak.has_value()) << file;
+        request.ak_public = ak ? *ak : Bytes{};
       }
     }
     std::string format = (*references)["format"].get<std::string>();
