@@ -2,7 +2,7 @@
 # test.sh: builds ensign and runs every test: the unit and end-to-end tests (dev build), the same
 # under AddressSanitizer + UndefinedBehaviorSanitizer, and each libFuzzer target for a bounded
 # time. .ci/run runs exactly this. The plain dev run comes last so its summary closes the output.
-# ENSIGN_FUZZ_SECONDS sets the time per fuzzer (default 20).
+# ENSIGN_FUZZ_SECONDS sets the time per fuzzer (default 15).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -20,7 +20,7 @@ cmake --preset fuzz >/dev/null
 # Only the fuzzers and what they link: the shipped binaries are built and tested twice already.
 mapfile -t fuzzers < <(cmake --build --preset fuzz --target help | sed -n 's/^\.\.\. \(fuzz_[a-z_0-9]*\).*/\1/p')
 cmake --build --preset fuzz -j"$jobs" --target "${fuzzers[@]}"
-tests/fuzz/run.sh build/fuzz "${ENSIGN_FUZZ_SECONDS:-20}"
+tests/fuzz/run.sh build/fuzz "${ENSIGN_FUZZ_SECONDS:-15}"
 
 echo "== dev build: unit and end-to-end tests"
 cmake --preset dev >/dev/null
