@@ -10,6 +10,13 @@ json_field() {  # json_field FILE EXPRESSION: prints a field of a JSON file with
   node -e "const d=JSON.parse(require('fs').readFileSync('$1','utf8')); console.log($2)"
 }
 
+# verify_token FILE: saves the last command's token in FILE and verifies it with npm jose
+# against the verifier key; the verified claims are left in $work/out.
+verify_token() {
+  json_field "$work/out" 'd.token' | tr -d '\n' > "$1"
+  expect_exit 0 node "$jose_dir/verify.mjs" "$1" verifier.jwk
+}
+
 expect_exit 0 "$ensign" init
 
 # Without vendor roots nothing hardware verifies, and the user is told what to do.
@@ -142,8 +149,7 @@ bash "$ENSIGN_SOURCE_DIR/tests/support/npm_peer.sh" jose "$jose_dir" >/dev/null
 expect_exit 0 "$ensign" attest verifier-key --jwk
 cp "$work/out" verifier.jwk
 expect_exit 0 "$ensign" attest verify "${snp[@]}" --policy good-policy.json --token --json
-json_field "$work/out" 'd.token' | tr -d '\n' > snp.jwt
-expect_exit 0 node "$jose_dir/verify.mjs" snp.jwt verifier.jwk
+verify_token snp.jwt
 cp "$work/out" claims.json
 [ "$(json_field claims.json 'd.eat_profile')" = "tag:github.com,2023:veraison/ear" ] &&
   [ "$(json_field claims.json 'd.submods["sev-snp"]["ear.status"]')" = affirming ] &&
@@ -167,8 +173,7 @@ expect_exit 0 "$ensign" attest verify --evidence "$V/tdx/gotdx_v4_spr_e4_quote.b
   --collateral "$V/tdx/qeidentity_td_qe_2023-06-08.json" \
   --collateral "$V/tdx/intel_root_ca_crl.der" --collateral "$V/tdx/intel_pck_platform_crl.der" \
   --at 2023-06-20T00:00:00Z --token --json
-json_field "$work/out" 'd.token' | tr -d '\n' > tdx.jwt
-expect_exit 0 node "$jose_dir/verify.mjs" tdx.jwt verifier.jwk
+verify_token tdx.jwt
 [ "$(json_field "$work/out" 'd.submods.tdx["ear.status"]')" = contraindicated ] &&
   [ "$(json_field "$work/out" 'd.submods.tdx["ensign.verification"].tcb_status')" = TCBLevelNotSupported ] ||
   die "TDX token: $(cat "$work/out")"
@@ -180,13 +185,11 @@ expect_exit 0 "$ensign" attest verify --evidence "$V/tpm/coco_tpm_quote.attest.b
 
 # A result for sim evidence is a warning at best; for a failed policy, contraindicated.
 expect_exit 0 "$ensign" attest verify --evidence own.bin --policy sim-policy.json --token --json
-json_field "$work/out" 'd.token' | tr -d '\n' > sim.jwt
-expect_exit 0 node "$jose_dir/verify.mjs" sim.jwt verifier.jwk
+verify_token sim.jwt
 [ "$(json_field "$work/out" 'd.submods.sim["ear.status"]')" = warning ] || die "sim token status"
 pass
 expect_exit 1 "$ensign" attest verify "${snp[@]}" --policy bad-policy.json --token --json
-json_field "$work/out" 'd.token' | tr -d '\n' > bad.jwt
-expect_exit 0 node "$jose_dir/verify.mjs" bad.jwt verifier.jwk
+verify_token bad.jwt
 [ "$(json_field "$work/out" 'd.submods["sev-snp"]["ear.status"]')" = contraindicated ] ||
   die "failed policy token status"
 pass
