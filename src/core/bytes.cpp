@@ -47,11 +47,11 @@ int base64_value(char c) {
 }  // namespace
 
 std::string hex_encode(ByteView bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
+  std::string out(bytes.size() * 2, '\0');
+  char* next = out.data();
   for (std::uint8_t b : bytes) {
-    out.push_back(kHexDigits[b >> 4]);
-    out.push_back(kHexDigits[b & 0x0f]);
+    *next++ = kHexDigits[b >> 4];
+    *next++ = kHexDigits[b & 0x0f];
   }
   return out;
 }

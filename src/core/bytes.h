@@ -1,6 +1,8 @@
 // bytes.h: the byte buffer and view types used across ensign, and their text encodings.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -14,6 +16,11 @@ namespace ensign {
 using Bytes = std::vector<std::uint8_t>;
 using ByteView = std::span<const std::uint8_t>;
 
+// FixedBytes is a byte field whose size the format fixes (a digest, a key, a report field):
+// held inline, so parsing a structure of them allocates nothing.
+template <std::size_t N>
+using FixedBytes = std::array<std::uint8_t, N>;
+
 // as_bytes views the characters of a string as bytes.
 inline ByteView as_bytes(std::string_view text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
@@ -25,10 +32,16 @@ inline Bytes to_bytes(std::string_view text) {
   return {view.begin(), view.end()};
 }
 
-// as_string copies bytes into a std::string.
-inline std::string as_string(ByteView bytes) {
+// to_bytes copies a view (a FixedBytes field, part of a buffer) into a byte buffer of its own.
+inline Bytes to_bytes(ByteView bytes) { return {bytes.begin(), bytes.end()}; }
+
+// as_string_view views bytes as characters.
+inline std::string_view as_string_view(ByteView bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
+
+// as_string copies bytes into a std::string.
+inline std::string as_string(ByteView bytes) { return std::string(as_string_view(bytes)); }
 
 // hex_encode returns lowercase hexadecimal.
 std::string hex_encode(ByteView bytes);

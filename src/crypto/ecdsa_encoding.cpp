@@ -21,31 +21,55 @@ const char* curve_name(EcCurve curve) {
   return curve == EcCurve::kP256 ? "P-256" : "P-384";
 }
 
+constexpr std::uint8_t kDerSequence = 0x30;
+constexpr std::uint8_t kDerInteger = 0x02;
+
+// minimal_unsigned drops the leading zero bytes of a big-endian number, keeping at least one.
+ByteView minimal_unsigned(ByteView number) {
+  std::size_t zeros = 0;
+  while (zeros + 1 < number.size() && number[zeros] == 0) {
+    ++zeros;
+  }
+  return number.subspan(zeros);
+}
+
+// der_integer_size is the size of the DER INTEGER of minimal unsigned `digits`: tag, length,
+// a zero byte when the top bit is set (the number is not negative), the digits.
+std::size_t der_integer_size(ByteView digits) {
+  return 2 + ((digits[0] & 0x80) != 0 ? 1 : 0) + digits.size();
+}
+
+void append_der_integer(Bytes& der, ByteView digits) {
+  bool pad = (digits[0] & 0x80) != 0;
+  der.push_back(kDerInteger);
+  der.push_back(static_cast<std::uint8_t>(digits.size() + (pad ? 1 : 0)));
+  if (pad) {
+    der.push_back(0);
+  }
+  der.insert(der.end(), digits.begin(), digits.end());
+}
+
 }  // namespace
 
 Result<Bytes> ecdsa_raw_to_der(ByteView r, ByteView s) {
   if (r.empty() || s.empty() || r.size() > kMaxComponentSize || s.size() > kMaxComponentSize) {
     return fail(ErrorCode::kInvalidArgument, "ECDSA r and s must be 1 to 72 bytes each");
   }
-  BignumPtr r_number(BN_bin2bn(r.data(), static_cast<int>(r.size()), nullptr));
-  BignumPtr s_number(BN_bin2bn(s.data(), static_cast<int>(s.size()), nullptr));
-  EcdsaSigPtr signature(ECDSA_SIG_new());
-  if (!r_number || !s_number || !signature) {
-    return openssl_error("allocating an ECDSA signature");
+  // Written out rather than through BIGNUMs and i2d_ECDSA_SIG: two INTEGERs in a SEQUENCE is all
+  // of it, and a verifier service converts every raw signature it checks.
+  ByteView r_digits = minimal_unsigned(r);
+  ByteView s_digits = minimal_unsigned(s);
+  std::size_t content = der_integer_size(r_digits) + der_integer_size(s_digits);
+  Bytes der;
+  der.reserve(3 + content);
+  der.push_back(kDerSequence);
+  if (content >= 0x80) {
+    der.push_back(0x81);  // one length byte follows: content is at most 2 * (2 + 73) bytes
   }
-  if (ECDSA_SIG_set0(signature.get(), r_number.get(), s_number.get()) != 1) {
-    return openssl_error("ECDSA_SIG_set0");
-  }
-  r_number.release();  // owned by the signature now
-  s_number.release();
-  unsigned char* der = nullptr;
-  int size = i2d_ECDSA_SIG(signature.get(), &der);
-  if (size <= 0) {
-    return openssl_error("i2d_ECDSA_SIG");
-  }
-  Bytes encoded(der, der + size);
-  OPENSSL_free(der);
-  return encoded;
+  der.push_back(static_cast<std::uint8_t>(content));
+  append_der_integer(der, r_digits);
+  append_der_integer(der, s_digits);
+  return der;
 }
 
 Result<Bytes> ecdsa_der_to_raw(ByteView der, std::size_t component_size) {

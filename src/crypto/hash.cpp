@@ -23,13 +23,18 @@ std::size_t hash_size(HashAlgorithm algorithm) {
 }
 
 const EVP_MD* evp_md(HashAlgorithm algorithm) {
+  // Fetched once and kept for the process: OpenSSL 3 looks EVP_sha256() and its kind up again,
+  // under a lock, every time a digest starts.
+  static const EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+  static const EVP_MD* const kSha384 = EVP_MD_fetch(nullptr, "SHA2-384", nullptr);
+  static const EVP_MD* const kSha512 = EVP_MD_fetch(nullptr, "SHA2-512", nullptr);
   switch (algorithm) {
     case HashAlgorithm::kSha256:
-      return EVP_sha256();
+      return kSha256;
     case HashAlgorithm::kSha384:
-      return EVP_sha384();
+      return kSha384;
     case HashAlgorithm::kSha512:
-      return EVP_sha512();
+      return kSha512;
   }
   return nullptr;
 }

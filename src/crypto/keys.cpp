@@ -135,7 +135,7 @@ Result<std::string> public_key_to_pem(ByteView spki_der) {
 
 Result<Bytes> public_key_der_from_pem_or_der(ByteView text) {
   constexpr std::string_view kPemMarker = "-----BEGIN PUBLIC KEY-----";
-  std::string_view as_text(reinterpret_cast<const char*>(text.data()), text.size());
+  std::string_view as_text = as_string_view(text);
   if (as_text.find(kPemMarker) == std::string_view::npos) {
     ENSIGN_TRY(key, public_key_from_der(text));
     ENSIGN_CHECK(key_algorithm_of(key.get()));

@@ -31,6 +31,22 @@ Status check_key_algorithm(const EVP_PKEY* key, KeyAlgorithm algorithm) {
   return {};
 }
 
+// verify_checked_digest is verify_digest for a key already known to be of `algorithm`.
+bool verify_checked_digest(EVP_PKEY* public_key, KeyAlgorithm algorithm, ByteView digest,
+                           ByteView signature) {
+  if (!check_digest_length(algorithm, digest)) {
+    return false;
+  }
+  EvpPkeyCtxPtr context(EVP_PKEY_CTX_new(public_key, nullptr));
+  bool valid = context && EVP_PKEY_verify_init(context.get()) == 1 &&
+               EVP_PKEY_CTX_set_signature_md(context.get(), evp_md(*signature_hash(algorithm))) ==
+                   1 &&
+               EVP_PKEY_verify(context.get(), signature.data(), signature.size(), digest.data(),
+                               digest.size()) == 1;
+  ERR_clear_error();
+  return valid;
+}
+
 }  // namespace
 
 Result<Bytes> sign_digest(EVP_PKEY* key, KeyAlgorithm algorithm, ByteView digest) {
@@ -77,17 +93,8 @@ Result<Bytes> sign_message(EVP_PKEY* key, KeyAlgorithm algorithm, ByteView messa
 
 bool verify_digest(EVP_PKEY* public_key, KeyAlgorithm algorithm, ByteView digest,
                    ByteView signature) {
-  if (!check_digest_length(algorithm, digest) || !check_key_algorithm(public_key, algorithm)) {
-    return false;
-  }
-  EvpPkeyCtxPtr context(EVP_PKEY_CTX_new(public_key, nullptr));
-  bool valid = context && EVP_PKEY_verify_init(context.get()) == 1 &&
-               EVP_PKEY_CTX_set_signature_md(context.get(), evp_md(*signature_hash(algorithm))) ==
-                   1 &&
-               EVP_PKEY_verify(context.get(), signature.data(), signature.size(), digest.data(),
-                               digest.size()) == 1;
-  ERR_clear_error();
-  return valid;
+  return check_key_algorithm(public_key, algorithm) &&
+         verify_checked_digest(public_key, algorithm, digest, signature);
 }
 
 bool verify_message(EVP_PKEY* public_key, KeyAlgorithm algorithm, ByteView message,
@@ -96,7 +103,7 @@ bool verify_message(EVP_PKEY* public_key, KeyAlgorithm algorithm, ByteView messa
     return false;
   }
   if (auto hash_algorithm = signature_hash(algorithm)) {
-    return verify_digest(public_key, algorithm, hash(*hash_algorithm, message), signature);
+    return verify_checked_digest(public_key, algorithm, hash(*hash_algorithm, message), signature);
   }
   EvpMdCtxPtr context(EVP_MD_CTX_new());
   bool valid = context &&

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "attest/claims.h"
 #include "core/wire.h"
 
 namespace ensign::attest::dcap {
@@ -22,31 +23,37 @@ Unexpected malformed(std::string problem) {
 }
 
 // Reader reads little-endian fields front to back from one part of the quote (over
-// wire::Cursor, so no read passes the part's end); errors give offsets from the quote's start.
+// wire::Cursor, so no read passes the part's end). Errors give offsets from the quote's start
+// and name the field within its part ("the TD report's mrtd"); the name is only put together
+// when a read fails, so parsing a good quote builds no strings.
 class Reader {
  public:
-  Reader(ByteView input, std::size_t offset) : input_(input), cursor_(input), offset_(offset) {}
+  Reader(ByteView input, std::size_t offset, std::string_view part = {},
+         std::string_view fields_of = {})
+      : input_(input), cursor_(input), offset_(offset), part_(part), fields_of_(fields_of) {}
 
   Result<ByteView> take(std::size_t size, std::string_view field) {
     std::size_t at = offset_ + cursor_.position();
     auto bytes = cursor_.take(size);
     if (!bytes) {
-      return malformed("truncated in " + std::string(field) + " at offset " + std::to_string(at) +
+      return malformed("truncated in " + name(field) + " at offset " + std::to_string(at) +
                        " (needs " + std::to_string(size) + " bytes, " +
                        std::to_string(cursor_.remaining()) + " remain)");
     }
     return *bytes;
   }
 
-  // read copies the next `size` bytes into `out`.
-  Status read(Bytes& out, std::size_t size, std::string_view field) {
-    ENSIGN_TRY(bytes, take(size, field));
-    out.assign(bytes.begin(), bytes.end());
+  // read copies the next N bytes into `out`.
+  template <std::size_t N>
+  Status read(FixedBytes<N>& out, std::string_view field) {
+    ENSIGN_TRY(bytes, take(N, field));
+    std::copy(bytes.begin(), bytes.end(), out.begin());
     return {};
   }
 
   // read reads an unsigned little-endian integer of out's size.
   template <typename Integer>
+    requires std::is_unsigned_v<Integer>
   Status read(Integer& out, std::string_view field) {
     ENSIGN_TRY(bytes, take(sizeof(Integer), field));
     out = static_cast<Integer>(*wire::load_le(bytes, 0, sizeof(Integer)));
@@ -62,27 +69,37 @@ class Reader {
     return {};
   }
 
-  // read_bounded reads `size` bytes that a length field announced, refusing more than `limit`.
-  Status read_bounded(Bytes& out, std::size_t size, std::size_t limit, const std::string& what) {
+  // take_bounded returns the `size` bytes that a length field announced, refusing more than
+  // `limit`.
+  Result<ByteView> take_bounded(std::size_t size, std::size_t limit, std::string_view what) {
     if (size > limit) {
-      return malformed(what + " of " + std::to_string(size) + " bytes is over the limit of " +
-                       std::to_string(limit));
+      return malformed(std::string(what) + " of " + std::to_string(size) +
+                       " bytes is over the limit of " + std::to_string(limit));
     }
-    return read(out, size, "the " + what);
+    return take(size, what);
   }
 
-  // section returns a reader over the next `size` bytes, which a length field gave.
-  Result<Reader> section(std::size_t size, std::string_view field) {
+  // section returns a reader over the next `size` bytes, which a length field gave; `part`
+  // names it when its length and contents disagree (finish).
+  Result<Reader> section(std::size_t size, std::string_view part) {
     std::size_t at = offset_ + cursor_.position();
-    ENSIGN_TRY(bytes, take(size, field));
-    return Reader(bytes, at);
+    ENSIGN_TRY(bytes, take(size, part));
+    return Reader(bytes, at, part);
+  }
+
+  // structure returns a reader over the next `size` bytes, a report whose fields its errors
+  // name as "<part>'s <field>".
+  Result<Reader> structure(std::size_t size, std::string_view part) {
+    std::size_t at = offset_ + cursor_.position();
+    ENSIGN_TRY(bytes, take(size, part));
+    return Reader(bytes, at, part, part);
   }
 
   // finish fails when bytes of this part are left unread: its length field and its contents
   // disagree.
-  Status finish(std::string_view field) const {
+  Status finish() const {
     if (cursor_.remaining() != 0) {
-      return malformed(std::string(field) + " has " + std::to_string(cursor_.remaining()) +
+      return malformed(std::string(part_) + " has " + std::to_string(cursor_.remaining()) +
                        " bytes more than its contents (from offset " +
                        std::to_string(offset_ + cursor_.position()) + ")");
     }
@@ -93,9 +110,18 @@ class Reader {
   std::size_t position() const { return cursor_.position(); }
 
  private:
+  std::string name(std::string_view field) const {
+    if (fields_of_.empty()) {
+      return std::string(field);
+    }
+    return std::string(fields_of_) + "'s " + std::string(field);
+  }
+
   ByteView input_;
   wire::Cursor cursor_;
   std::size_t offset_;
+  std::string_view part_;       // what finish() calls this part
+  std::string_view fields_of_;  // what field names are prefixed with in errors, if anything
 };
 
 Status read_header(Reader& reader, QuoteHeader& header) {
@@ -104,8 +130,8 @@ Status read_header(Reader& reader, QuoteHeader& header) {
   ENSIGN_CHECK(reader.read(header.tee_type, "the header's TEE type"));
   ENSIGN_CHECK(reader.read(header.qe_svn, "the header's QE SVN"));
   ENSIGN_CHECK(reader.read(header.pce_svn, "the header's PCE SVN"));
-  ENSIGN_CHECK(reader.read(header.qe_vendor_id, 16, "the header's QE vendor id"));
-  return reader.read(header.user_data, 20, "the header's user data");
+  ENSIGN_CHECK(reader.read(header.qe_vendor_id, "the header's QE vendor id"));
+  return reader.read(header.user_data, "the header's user data");
 }
 
 Status check_header(const QuoteHeader& header) {
@@ -126,52 +152,53 @@ Status check_header(const QuoteHeader& header) {
   return {};
 }
 
-// read_enclave_report reads the 384-byte SGX report body.
-Result<EnclaveReport> read_enclave_report(Reader& reader, std::string_view what) {
-  const std::string prefix = std::string(what) + "'s ";
+// read_enclave_report reads an SGX report body from a structure() of kEnclaveReportSize bytes.
+Result<EnclaveReport> read_enclave_report(Reader& reader) {
   EnclaveReport report;
-  ENSIGN_CHECK(reader.read(report.cpusvn, 16, prefix + "cpusvn"));
-  ENSIGN_CHECK(reader.read(report.miscselect, prefix + "miscselect"));
-  ENSIGN_CHECK(reader.skip(kSgxReserved1Size, prefix + "reserved1"));
-  ENSIGN_CHECK(reader.read(report.isvextprodid, 16, prefix + "isvextprodid"));
-  ENSIGN_CHECK(reader.read(report.attributes, 16, prefix + "attributes"));
-  ENSIGN_CHECK(reader.read(report.mrenclave, 32, prefix + "mrenclave"));
-  ENSIGN_CHECK(reader.skip(kSgxReserved2Size, prefix + "reserved2"));
-  ENSIGN_CHECK(reader.read(report.mrsigner, 32, prefix + "mrsigner"));
-  ENSIGN_CHECK(reader.skip(kSgxReserved3Size, prefix + "reserved3"));
-  ENSIGN_CHECK(reader.read(report.configid, 64, prefix + "configid"));
-  ENSIGN_CHECK(reader.read(report.isvprodid, prefix + "isvprodid"));
-  ENSIGN_CHECK(reader.read(report.isvsvn, prefix + "isvsvn"));
-  ENSIGN_CHECK(reader.read(report.configsvn, prefix + "configsvn"));
-  ENSIGN_CHECK(reader.skip(kSgxReserved4Size, prefix + "reserved4"));
-  ENSIGN_CHECK(reader.read(report.isvfamilyid, 16, prefix + "isvfamilyid"));
-  ENSIGN_CHECK(reader.read(report.report_data, 64, prefix + "report_data"));
+  ENSIGN_CHECK(reader.read(report.cpusvn, "cpusvn"));
+  ENSIGN_CHECK(reader.read(report.miscselect, "miscselect"));
+  ENSIGN_CHECK(reader.skip(kSgxReserved1Size, "reserved1"));
+  ENSIGN_CHECK(reader.read(report.isvextprodid, "isvextprodid"));
+  ENSIGN_CHECK(reader.read(report.attributes, "attributes"));
+  ENSIGN_CHECK(reader.read(report.mrenclave, "mrenclave"));
+  ENSIGN_CHECK(reader.skip(kSgxReserved2Size, "reserved2"));
+  ENSIGN_CHECK(reader.read(report.mrsigner, "mrsigner"));
+  ENSIGN_CHECK(reader.skip(kSgxReserved3Size, "reserved3"));
+  ENSIGN_CHECK(reader.read(report.configid, "configid"));
+  ENSIGN_CHECK(reader.read(report.isvprodid, "isvprodid"));
+  ENSIGN_CHECK(reader.read(report.isvsvn, "isvsvn"));
+  ENSIGN_CHECK(reader.read(report.configsvn, "configsvn"));
+  ENSIGN_CHECK(reader.skip(kSgxReserved4Size, "reserved4"));
+  ENSIGN_CHECK(reader.read(report.isvfamilyid, "isvfamilyid"));
+  ENSIGN_CHECK(reader.read(report.report_data, "report_data"));
+  ENSIGN_CHECK(reader.finish());
   return report;
 }
 
-// read_td_report reads a TD report body: TDX 1.0, or TDX 1.5 when `tdx15`.
+// read_td_report reads a TD report body from a structure() of kTdReport10Size bytes (TDX 1.0)
+// or kTdReport15Size bytes (TDX 1.5).
 Result<TdReport> read_td_report(Reader& reader, bool tdx15) {
+  static constexpr std::string_view kRtmrNames[] = {"rtmr0", "rtmr1", "rtmr2", "rtmr3"};
   TdReport report;
-  ENSIGN_CHECK(reader.read(report.tee_tcb_svn, 16, "the TD report's tee_tcb_svn"));
-  ENSIGN_CHECK(reader.read(report.mrseam, 48, "the TD report's mrseam"));
-  ENSIGN_CHECK(reader.read(report.mrsignerseam, 48, "the TD report's mrsignerseam"));
-  ENSIGN_CHECK(reader.read(report.seam_attributes, 8, "the TD report's seam_attributes"));
-  ENSIGN_CHECK(reader.read(report.td_attributes, 8, "the TD report's td_attributes"));
-  ENSIGN_CHECK(reader.read(report.xfam, 8, "the TD report's xfam"));
-  ENSIGN_CHECK(reader.read(report.mrtd, 48, "the TD report's mrtd"));
-  ENSIGN_CHECK(reader.read(report.mrconfigid, 48, "the TD report's mrconfigid"));
-  ENSIGN_CHECK(reader.read(report.mrowner, 48, "the TD report's mrowner"));
-  ENSIGN_CHECK(reader.read(report.mrownerconfig, 48, "the TD report's mrownerconfig"));
+  ENSIGN_CHECK(reader.read(report.tee_tcb_svn, "tee_tcb_svn"));
+  ENSIGN_CHECK(reader.read(report.mrseam, "mrseam"));
+  ENSIGN_CHECK(reader.read(report.mrsignerseam, "mrsignerseam"));
+  ENSIGN_CHECK(reader.read(report.seam_attributes, "seam_attributes"));
+  ENSIGN_CHECK(reader.read(report.td_attributes, "td_attributes"));
+  ENSIGN_CHECK(reader.read(report.xfam, "xfam"));
+  ENSIGN_CHECK(reader.read(report.mrtd, "mrtd"));
+  ENSIGN_CHECK(reader.read(report.mrconfigid, "mrconfigid"));
+  ENSIGN_CHECK(reader.read(report.mrowner, "mrowner"));
+  ENSIGN_CHECK(reader.read(report.mrownerconfig, "mrownerconfig"));
   for (std::size_t i = 0; i < report.rtmr.size(); ++i) {
-    ENSIGN_CHECK(reader.read(report.rtmr[i], 48, "the TD report's rtmr" + std::to_string(i)));
+    ENSIGN_CHECK(reader.read(report.rtmr[i], kRtmrNames[i]));
   }
-  ENSIGN_CHECK(reader.read(report.report_data, 64, "the TD report's report_data"));
+  ENSIGN_CHECK(reader.read(report.report_data, "report_data"));
   if (tdx15) {
-    report.tee_tcb_svn_2.emplace();
-    report.mr_servicetd.emplace();
-    ENSIGN_CHECK(reader.read(*report.tee_tcb_svn_2, 16, "the TD report's tee_tcb_svn_2"));
-    ENSIGN_CHECK(reader.read(*report.mr_servicetd, 48, "the TD report's mr_servicetd"));
+    ENSIGN_CHECK(reader.read(report.tee_tcb_svn_2.emplace(), "tee_tcb_svn_2"));
+    ENSIGN_CHECK(reader.read(report.mr_servicetd.emplace(), "mr_servicetd"));
   }
+  ENSIGN_CHECK(reader.finish());
   return report;
 }
 
@@ -179,13 +206,15 @@ Result<TdReport> read_td_report(Reader& reader, bool tdx15) {
 // (v3), the TD report (v4), or the body descriptor and TD report (v5).
 Status read_body(Reader& reader, Quote& quote) {
   if (quote.header.version == 3) {
-    ENSIGN_TRY(report, read_enclave_report(reader, "the enclave report"));
-    quote.enclave_report = std::move(report);
+    ENSIGN_TRY(body, reader.structure(kEnclaveReportSize, "the enclave report"));
+    ENSIGN_TRY(report, read_enclave_report(body));
+    quote.enclave_report = report;
     return {};
   }
   if (quote.header.version == 4) {
-    ENSIGN_TRY(report, read_td_report(reader, false));
-    quote.td_report = std::move(report);
+    ENSIGN_TRY(body, reader.structure(kTdReport10Size, "the TD report"));
+    ENSIGN_TRY(report, read_td_report(body, false));
+    quote.td_report = report;
     return {};
   }
   std::uint16_t body_type = 0;
@@ -207,27 +236,27 @@ Status read_body(Reader& reader, Quote& quote) {
     return malformed("body size " + std::to_string(body_size) + " does not match body type " +
                      std::to_string(body_type) + " (" + std::to_string(expected_size) + " bytes)");
   }
-  ENSIGN_TRY(body, reader.section(body_size, "the TD report"));
+  ENSIGN_TRY(body, reader.structure(body_size, "the TD report"));
   ENSIGN_TRY(report, read_td_report(body, body_type == kBodyTypeTdReport15));
-  ENSIGN_CHECK(body.finish("the TD report"));
-  quote.td_report = std::move(report);
+  quote.td_report = report;
   return {};
 }
 
 // read_qe_section reads the quoting enclave's part of the signature data: its report, the PCK
 // key's signature over it, the QE authentication data and the PCK certification data. It must
 // fill `reader` exactly.
-Status read_qe_section(Reader& reader, Quote& quote, std::string_view what) {
-  ENSIGN_CHECK(reader.read(quote.qe_report_bytes, kEnclaveReportSize, "the QE report"));
-  Reader qe_reader(quote.qe_report_bytes, 0);
-  ENSIGN_TRY(qe_report, read_enclave_report(qe_reader, "the QE report"));
-  quote.qe_report = std::move(qe_report);
-  ENSIGN_CHECK(
-      reader.read(quote.qe_report_signature, kEcdsaP256SignatureSize, "the QE report signature"));
+Status read_qe_section(Reader& reader, Quote& quote) {
+  ENSIGN_TRY(qe_report, reader.structure(kEnclaveReportSize, "the QE report"));
+  ENSIGN_TRY(parsed, read_enclave_report(qe_report));
+  quote.qe_report = parsed;
+  ByteView signed_report = qe_report.consumed();
+  std::copy(signed_report.begin(), signed_report.end(), quote.qe_report_bytes.begin());
+  ENSIGN_CHECK(reader.read(quote.qe_report_signature, "the QE report signature"));
   std::uint16_t auth_size = 0;
   ENSIGN_CHECK(reader.read(auth_size, "the QE authentication data size"));
-  ENSIGN_CHECK(reader.read_bounded(
-      quote.qe_auth_data, auth_size, kMaxQeAuthDataSize, "QE authentication data"));
+  ENSIGN_TRY(auth_data,
+             reader.take_bounded(auth_size, kMaxQeAuthDataSize, "the QE authentication data"));
+  quote.qe_auth_data = auth_data;
   ENSIGN_CHECK(reader.read(quote.certification_data_type, "the PCK certification data type"));
   if (quote.certification_data_type != kCertificationDataPckChain) {
     return malformed("certification data type " + std::to_string(quote.certification_data_type) +
@@ -236,18 +265,19 @@ Status read_qe_section(Reader& reader, Quote& quote, std::string_view what) {
   }
   std::uint32_t chain_size = 0;
   ENSIGN_CHECK(reader.read(chain_size, "the PCK certification data size"));
-  ENSIGN_CHECK(reader.read_bounded(
-      quote.pck_chain, chain_size, kMaxPckCertificationDataSize, "PCK certification data"));
-  return reader.finish(what);
+  ENSIGN_TRY(chain, reader.take_bounded(
+                        chain_size, kMaxPckCertificationDataSize, "the PCK certification data"));
+  quote.pck_chain = chain;
+  return reader.finish();
 }
 
 // read_signature_data reads the signature data: the quote signature, the attestation key and
 // the quoting enclave's part, directly (v3) or as certification data type 6 (v4, v5).
 Status read_signature_data(Reader& reader, Quote& quote) {
-  ENSIGN_CHECK(reader.read(quote.signature, kEcdsaP256SignatureSize, "the quote signature"));
-  ENSIGN_CHECK(reader.read(quote.attestation_key, kEcdsaP256PublicKeySize, "the attestation key"));
+  ENSIGN_CHECK(reader.read(quote.signature, "the quote signature"));
+  ENSIGN_CHECK(reader.read(quote.attestation_key, "the attestation key"));
   if (quote.header.version == 3) {
-    return read_qe_section(reader, quote, "the signature data");
+    return read_qe_section(reader, quote);
   }
   std::uint16_t outer_type = 0;
   std::uint32_t outer_size = 0;
@@ -259,8 +289,8 @@ Status read_signature_data(Reader& reader, Quote& quote) {
   }
   ENSIGN_CHECK(reader.read(outer_size, "the certification data size"));
   ENSIGN_TRY(outer, reader.section(outer_size, "the QE report certification data"));
-  ENSIGN_CHECK(read_qe_section(outer, quote, "the QE report certification data"));
-  return reader.finish("the signature data");
+  ENSIGN_CHECK(read_qe_section(outer, quote));
+  return reader.finish();
 }
 
 std::string fixed_hex32(std::uint32_t value) {
@@ -270,60 +300,59 @@ std::string fixed_hex32(std::uint32_t value) {
 }
 
 nlohmann::json enclave_report_claims(const EnclaveReport& report) {
-  return {
-      {"cpusvn", hex_encode(report.cpusvn)},
-      {"miscselect", fixed_hex32(report.miscselect)},
-      {"isvextprodid", hex_encode(report.isvextprodid)},
-      {"attributes", hex_encode(report.attributes)},
-      {"mrenclave", hex_encode(report.mrenclave)},
-      {"mrsigner", hex_encode(report.mrsigner)},
-      {"configid", hex_encode(report.configid)},
-      {"isvprodid", report.isvprodid},
-      {"isvsvn", report.isvsvn},
-      {"configsvn", report.configsvn},
-      {"isvfamilyid", hex_encode(report.isvfamilyid)},
-      {"report_data", hex_encode(report.report_data)},
-      {"debug", report.debug()},
-  };
+  return ClaimsBuilder()
+      .add_hex("cpusvn", report.cpusvn)
+      .add("miscselect", fixed_hex32(report.miscselect))
+      .add_hex("isvextprodid", report.isvextprodid)
+      .add_hex("attributes", report.attributes)
+      .add_hex("mrenclave", report.mrenclave)
+      .add_hex("mrsigner", report.mrsigner)
+      .add_hex("configid", report.configid)
+      .add("isvprodid", report.isvprodid)
+      .add("isvsvn", report.isvsvn)
+      .add("configsvn", report.configsvn)
+      .add_hex("isvfamilyid", report.isvfamilyid)
+      .add_hex("report_data", report.report_data)
+      .add("debug", report.debug())
+      .build();
 }
 
 nlohmann::json td_report_claims(const TdReport& report) {
-  nlohmann::json claims = {
-      {"tee_tcb_svn", hex_encode(report.tee_tcb_svn)},
-      {"mrseam", hex_encode(report.mrseam)},
-      {"mrsignerseam", hex_encode(report.mrsignerseam)},
-      {"seam_attributes", hex_encode(report.seam_attributes)},
-      {"td_attributes", hex_encode(report.td_attributes)},
-      {"td_debug", report.debug()},
-      {"xfam", hex_encode(report.xfam)},
-      {"mrtd", hex_encode(report.mrtd)},
-      {"mrconfigid", hex_encode(report.mrconfigid)},
-      {"mrowner", hex_encode(report.mrowner)},
-      {"mrownerconfig", hex_encode(report.mrownerconfig)},
-      {"rtmr0", hex_encode(report.rtmr[0])},
-      {"rtmr1", hex_encode(report.rtmr[1])},
-      {"rtmr2", hex_encode(report.rtmr[2])},
-      {"rtmr3", hex_encode(report.rtmr[3])},
-      {"report_data", hex_encode(report.report_data)},
-  };
+  ClaimsBuilder claims;
+  claims.add_hex("tee_tcb_svn", report.tee_tcb_svn)
+      .add_hex("mrseam", report.mrseam)
+      .add_hex("mrsignerseam", report.mrsignerseam)
+      .add_hex("seam_attributes", report.seam_attributes)
+      .add_hex("td_attributes", report.td_attributes)
+      .add("td_debug", report.debug())
+      .add_hex("xfam", report.xfam)
+      .add_hex("mrtd", report.mrtd)
+      .add_hex("mrconfigid", report.mrconfigid)
+      .add_hex("mrowner", report.mrowner)
+      .add_hex("mrownerconfig", report.mrownerconfig)
+      .add_hex("rtmr0", report.rtmr[0])
+      .add_hex("rtmr1", report.rtmr[1])
+      .add_hex("rtmr2", report.rtmr[2])
+      .add_hex("rtmr3", report.rtmr[3])
+      .add_hex("report_data", report.report_data);
   // TDX 1.5 names, as Intel's TDX DCAP documents spell them (TEE_TCB_SVN2, MRSERVICETD).
   if (report.tee_tcb_svn_2) {
-    claims["tee_tcb_svn2"] = hex_encode(*report.tee_tcb_svn_2);
+    claims.add_hex("tee_tcb_svn2", *report.tee_tcb_svn_2);
   }
   if (report.mr_servicetd) {
-    claims["mrservicetd"] = hex_encode(*report.mr_servicetd);
+    claims.add_hex("mrservicetd", *report.mr_servicetd);
   }
-  return claims;
+  return claims.build();
 }
 
 }  // namespace
 
 bool EnclaveReport::debug() const {
-  return !attributes.empty() && (attributes[0] & kSgxAttributesDebug) != 0;
+  return (attributes[0] & kSgxAttributesDebug) != 0;
 }
 
 bool TdReport::debug() const {
-  return !td_attributes.empty() && (td_attributes[0] & kTdAttributesDebug) != 0;
+  return (td_attributes[0] & kTdAttributesDebug) != 0;
 }
 
 Result<Quote> parse_quote(ByteView evidence) {
@@ -336,8 +365,7 @@ Result<Quote> parse_quote(ByteView evidence) {
   ENSIGN_CHECK(read_header(reader, quote.header));
   ENSIGN_CHECK(check_header(quote.header));
   ENSIGN_CHECK(read_body(reader, quote));
-  ByteView signed_part = reader.consumed();
-  quote.signed_bytes.assign(signed_part.begin(), signed_part.end());
+  quote.signed_bytes = reader.consumed();
   ENSIGN_CHECK(reader.read(quote.signature_data_size, "the signature data length"));
   ENSIGN_TRY(signature_data, reader.section(quote.signature_data_size, "the signature data"));
   ENSIGN_CHECK(read_signature_data(signature_data, quote));
@@ -349,20 +377,19 @@ Result<Quote> parse_quote(ByteView evidence) {
 }
 
 nlohmann::json quote_claims(const Quote& quote) {
-  nlohmann::json header = {
-      {"version", quote.header.version},
-      {"att_key_type", quote.header.att_key_type},
-      {"tee_type", hex_code(quote.header.tee_type)},
-      {"qe_svn", quote.header.qe_svn},
-      {"pce_svn", quote.header.pce_svn},
-      {"qe_vendor_id", hex_encode(quote.header.qe_vendor_id)},
-      {"user_data", hex_encode(quote.header.user_data)},
-  };
+  ClaimsBuilder header;
+  header.add("version", quote.header.version)
+      .add("att_key_type", quote.header.att_key_type)
+      .add("tee_type", hex_code(quote.header.tee_type))
+      .add("qe_svn", quote.header.qe_svn)
+      .add("pce_svn", quote.header.pce_svn)
+      .add_hex("qe_vendor_id", quote.header.qe_vendor_id)
+      .add_hex("user_data", quote.header.user_data);
   if (quote.body_type) {
-    header["body_type"] = *quote.body_type;
+    header.add("body_type", *quote.body_type);
   }
   if (quote.body_size) {
-    header["body_size"] = *quote.body_size;
+    header.add("body_size", *quote.body_size);
   }
   nlohmann::json report = nlohmann::json::object();
   if (quote.td_report) {
@@ -370,18 +397,18 @@ nlohmann::json quote_claims(const Quote& quote) {
   } else if (quote.enclave_report) {
     report = enclave_report_claims(*quote.enclave_report);
   }
-  return {
-      {"header", std::move(header)},
-      {"report", std::move(report)},
-      {"signed_len", quote.signed_bytes.size()},
-      {"sig_data_len", quote.signature_data_size},
-      {"attestation_key", hex_encode(quote.attestation_key)},
-      {"qe_report", enclave_report_claims(quote.qe_report)},
-      {"qe_auth_len", quote.qe_auth_data.size()},
-      {"qe_auth_data", hex_encode(quote.qe_auth_data)},
-      {"cert_type", quote.certification_data_type},
-      {"trailing", quote.trailing},
-  };
+  return ClaimsBuilder()
+      .add("header", header.build())
+      .add("report", std::move(report))
+      .add("signed_len", quote.signed_bytes.size())
+      .add("sig_data_len", quote.signature_data_size)
+      .add_hex("attestation_key", quote.attestation_key)
+      .add("qe_report", enclave_report_claims(quote.qe_report))
+      .add("qe_auth_len", quote.qe_auth_data.size())
+      .add_hex("qe_auth_data", quote.qe_auth_data)
+      .add("cert_type", quote.certification_data_type)
+      .add("trailing", quote.trailing)
+      .build();
 }
 
 }  // namespace ensign::attest::dcap

@@ -44,25 +44,25 @@ struct QuoteHeader {
   std::uint32_t tee_type = 0;
   std::uint16_t qe_svn = 0;
   std::uint16_t pce_svn = 0;
-  Bytes qe_vendor_id;  // 16 bytes
-  Bytes user_data;     // 20 bytes
+  FixedBytes<16> qe_vendor_id{};
+  FixedBytes<20> user_data{};
 };
 
 // EnclaveReport is an SGX REPORT body (384 bytes): the enclave's report in an SGX quote, and the
 // quoting enclave's own report in every quote.
 struct EnclaveReport {
-  Bytes cpusvn;  // 16 bytes
+  FixedBytes<16> cpusvn{};
   std::uint32_t miscselect = 0;
-  Bytes isvextprodid;  // 16 bytes
-  Bytes attributes;    // 16 bytes: flags (8, little-endian) then XFRM (8)
-  Bytes mrenclave;     // 32 bytes
-  Bytes mrsigner;      // 32 bytes
-  Bytes configid;      // 64 bytes
+  FixedBytes<16> isvextprodid{};
+  FixedBytes<16> attributes{};  // flags (8, little-endian) then XFRM (8)
+  FixedBytes<32> mrenclave{};
+  FixedBytes<32> mrsigner{};
+  FixedBytes<64> configid{};
   std::uint16_t isvprodid = 0;
   std::uint16_t isvsvn = 0;
   std::uint16_t configsvn = 0;
-  Bytes isvfamilyid;  // 16 bytes
-  Bytes report_data;  // 64 bytes
+  FixedBytes<16> isvfamilyid{};
+  FixedBytes<64> report_data{};
 
   // debug says whether ATTRIBUTES.DEBUG (flags bit 1) is set: a debugger may enter the enclave.
   bool debug() const;
@@ -70,43 +70,44 @@ struct EnclaveReport {
 
 // TdReport is a TDX TD report body: 584 bytes for TDX 1.0, 648 for TDX 1.5.
 struct TdReport {
-  Bytes tee_tcb_svn;                   // 16 bytes
-  Bytes mrseam;                        // 48 bytes
-  Bytes mrsignerseam;                  // 48 bytes
-  Bytes seam_attributes;               // 8 bytes
-  Bytes td_attributes;                 // 8 bytes
-  Bytes xfam;                          // 8 bytes
-  Bytes mrtd;                          // 48 bytes
-  Bytes mrconfigid;                    // 48 bytes
-  Bytes mrowner;                       // 48 bytes
-  Bytes mrownerconfig;                 // 48 bytes
-  std::array<Bytes, 4> rtmr;           // 48 bytes each
-  Bytes report_data;                   // 64 bytes
-  std::optional<Bytes> tee_tcb_svn_2;  // TDX 1.5 only, 16 bytes
-  std::optional<Bytes> mr_servicetd;   // TDX 1.5 only, 48 bytes
+  FixedBytes<16> tee_tcb_svn{};
+  FixedBytes<48> mrseam{};
+  FixedBytes<48> mrsignerseam{};
+  FixedBytes<8> seam_attributes{};
+  FixedBytes<8> td_attributes{};
+  FixedBytes<8> xfam{};
+  FixedBytes<48> mrtd{};
+  FixedBytes<48> mrconfigid{};
+  FixedBytes<48> mrowner{};
+  FixedBytes<48> mrownerconfig{};
+  std::array<FixedBytes<48>, 4> rtmr{};
+  FixedBytes<64> report_data{};
+  std::optional<FixedBytes<16>> tee_tcb_svn_2;  // TDX 1.5 only
+  std::optional<FixedBytes<48>> mr_servicetd;   // TDX 1.5 only
 
   // debug says whether TD_ATTRIBUTES.DEBUG (bit 0) is set: the TD runs in debug mode.
   bool debug() const;
 };
 
 // Quote is one parsed quote. Exactly one of enclave_report (version 3) and td_report (versions 4
-// and 5) is set.
+// and 5) is set. Its fixed-size fields are copies; the variable-size ones (signed_bytes,
+// qe_auth_data, pck_chain) are views into the evidence it was parsed from, which must outlive it.
 struct Quote {
   QuoteHeader header;
   std::optional<std::uint16_t> body_type;  // version 5: the body descriptor
   std::optional<std::uint32_t> body_size;  // version 5: the body descriptor
   std::optional<EnclaveReport> enclave_report;
   std::optional<TdReport> td_report;
-  Bytes signed_bytes;  // what the attestation key signs: header, descriptor (v5) and body
+  ByteView signed_bytes;  // what the attestation key signs: header, descriptor (v5) and body
   std::uint32_t signature_data_size = 0;
-  Bytes signature;        // ECDSA P-256 r || s over signed_bytes
-  Bytes attestation_key;  // P-256 public key x || y
+  FixedBytes<kEcdsaP256SignatureSize> signature{};  // ECDSA P-256 r || s over signed_bytes
+  FixedBytes<kEcdsaP256PublicKeySize> attestation_key{};  // P-256 public key x || y
   EnclaveReport qe_report;
-  Bytes qe_report_bytes;      // the 384 bytes qe_report was parsed from, as signed
-  Bytes qe_report_signature;  // ECDSA P-256 r || s by the PCK key over qe_report_bytes
-  Bytes qe_auth_data;
+  FixedBytes<kEnclaveReportSize> qe_report_bytes{};  // what qe_report was parsed from, as signed
+  FixedBytes<kEcdsaP256SignatureSize> qe_report_signature{};  // by the PCK key over qe_report_bytes
+  ByteView qe_auth_data;
   std::uint16_t certification_data_type = 0;  // of the PCK chain: 5
-  Bytes pck_chain;                            // PEM: PCK certificate, PCK CA, root CA
+  ByteView pck_chain;                         // PEM: PCK certificate, PCK CA, root CA
   std::size_t trailing = 0;                   // bytes after the quote's end (unsigned, ignored)
 
   // is_tdx says whether this is a TDX quote (a TD report) rather than an SGX one.
@@ -121,6 +122,8 @@ struct Quote {
 // value (version, key type, TEE type, body type, certification data type) or the length that
 // does not fit; never reads past the input.
 Result<Quote> parse_quote(ByteView evidence);
+// A quote's views would outlive a temporary buffer: keep the evidence in a variable.
+Result<Quote> parse_quote(Bytes&& evidence) = delete;
 
 
 // quote_claims returns the quote's fields under their specification names in snake_case:

@@ -34,14 +34,14 @@ std::string name_of(const pki::Certificate& certificate) {
 void fill_common_claims(const Quote& quote, Verification& verification) {
   verification.format = quote.is_tdx() ? EvidenceFormat::kTdx : EvidenceFormat::kSgx;
   if (quote.td_report) {
-    verification.measurement = quote.td_report->mrtd;
-    verification.report_data = quote.td_report->report_data;
+    verification.measurement = to_bytes(quote.td_report->mrtd);
+    verification.report_data = to_bytes(quote.td_report->report_data);
     verification.debug = quote.td_report->debug();
   } else if (quote.enclave_report) {
-    verification.measurement = quote.enclave_report->mrenclave;
-    verification.report_data = quote.enclave_report->report_data;
+    verification.measurement = to_bytes(quote.enclave_report->mrenclave);
+    verification.report_data = to_bytes(quote.enclave_report->report_data);
     verification.debug = quote.enclave_report->debug();
-    verification.signer = quote.enclave_report->mrsigner;
+    verification.signer = to_bytes(quote.enclave_report->mrsigner);
   }
   verification.claims = quote_claims(quote);
 }
@@ -63,16 +63,15 @@ std::optional<pki::Certificate> check_pck_chain(const Quote& quote,
                              endorsements.crls,
                              endorsements.at);
   };
-  auto chain =
-      endorsements.chain_cache != nullptr
-          ? endorsements.chain_cache->verify(
-                "dcap-pck:" + hex_encode(crypto::sha256(quote.pck_chain)), endorsements.at, check)
-          : check();
-  if (chain) {
-    verification.chain = pki::summarize(*chain);
-    return chain->front();
+  // A cache knows a chain by its bytes: hashing them in full is cheaper than a fingerprint.
+  auto chain = pki::checked_chain(
+      endorsements.chain_cache, "dcap-pck-chain", as_string_view(quote.pck_chain), endorsements.at,
+      check);
+  if (*chain) {
+    verification.chain = pki::summarize(**chain);
+    return (*chain)->front();
   }
-  verification.errors.push_back("PCK certificate chain: " + chain.error().message());
+  verification.errors.push_back("PCK certificate chain: " + chain->error().message());
   auto certificates = pki::parse_certificates(quote.pck_chain);
   if (!certificates) {
     return std::nullopt;
@@ -84,19 +83,19 @@ void check_qe_report_signature(const Quote& quote,
                                const pki::Certificate& pck,
                                Verification& verification) {
   EVP_PKEY* key = pck.public_key();
+  if (key != nullptr && verify_p256(key, quote.qe_report_bytes, quote.qe_report_signature)) {
+    return;
+  }
+  // Only a failure is worth the time to say why.
   auto algorithm = key != nullptr ? crypto::key_algorithm_of(key)
                                   : fail(ErrorCode::kInvalidArgument, "no public key");
   if (!algorithm || *algorithm != crypto::KeyAlgorithm::kEcdsaP256) {
     verification.errors.push_back(
-        "QE report signature: the PCK certificate's key is not ECDSA "
-        "P-256 (" +
-        name_of(pck) + ")");
+        "QE report signature: the PCK certificate's key is not ECDSA P-256 (" + name_of(pck) + ")");
     return;
   }
-  if (!verify_p256(key, quote.qe_report_bytes, quote.qe_report_signature)) {
-    verification.errors.push_back(
-        "QE report signature: does not verify with the PCK certificate (" + name_of(pck) + ")");
-  }
+  verification.errors.push_back(
+      "QE report signature: does not verify with the PCK certificate (" + name_of(pck) + ")");
 }
 
 void check_qe_report_binding(const Quote& quote, Verification& verification) {
@@ -119,40 +118,35 @@ void check_qe_report_binding(const Quote& quote, Verification& verification) {
 
 void check_quote_signature(const Quote& quote, const Endorsements& endorsements,
                            Verification& verification) {
-  const std::string key_id = hex_encode(crypto::sha256(quote.attestation_key));
   ByteView point = quote.attestation_key;
+  // Errors name the key by its SHA-256, made only when there is an error.
+  auto key_id = [&] { return hex_encode(crypto::sha256(point)); };
   auto make_key = [&] {
     return crypto::ec_public_key_from_point(crypto::EcCurve::kP256,
                                             point.first(kEcdsaP256PublicKeySize / 2),
                                             point.subspan(kEcdsaP256PublicKeySize / 2));
   };
   // The attestation key lives as long as the quoting enclave: a verifier sees it again and again.
-  std::shared_ptr<const Result<EvpPkeyPtr>> cached;
-  Result<EvpPkeyPtr> made = fail(ErrorCode::kInternal, "unused");
-  if (endorsements.chain_cache != nullptr) {
-    cached = endorsements.chain_cache->remember<Result<EvpPkeyPtr>>(
-        "dcap-attestation-key:" + key_id, make_key);
-  } else {
-    made = make_key();
-  }
-  const Result<EvpPkeyPtr>& key = cached ? *cached : made;
+  auto remembered = pki::remembered<Result<EvpPkeyPtr>>(
+      endorsements.chain_cache, "dcap-attestation-key", as_string_view(point), make_key);
+  const Result<EvpPkeyPtr>& key = *remembered;
   if (!key) {
-    verification.errors.push_back("attestation key (sha256 " + key_id +
+    verification.errors.push_back("attestation key (sha256 " + key_id() +
                                   "): " + key.error().message());
     return;
   }
   if (!verify_p256(key->get(), quote.signed_bytes, quote.signature)) {
     verification.errors.push_back(
-        "quote signature: does not verify with the attestation key (sha256 " + key_id + ")");
+        "quote signature: does not verify with the attestation key (sha256 " + key_id() + ")");
   }
 }
 
 void appraise(const Quote& quote,
-              const std::optional<PckExtensions>& extensions,
+              const PckExtensions* extensions,
               const Collateral& collateral,
               const Endorsements& endorsements,
               Verification& verification) {
-  if (!extensions) {
+  if (extensions == nullptr) {
     verification.errors.push_back(
         "TCB appraisal: not done, the PCK certificate's SGX extensions are unavailable");
     return;
@@ -163,16 +157,14 @@ void appraise(const Quote& quote,
   platform.sgx_components = extensions->sgx_tcb_components;
   platform.pcesvn = extensions->pcesvn;
   if (quote.td_report) {
-    std::array<std::uint8_t, 16> tee_tcb_svn{};
-    std::copy_n(quote.td_report->tee_tcb_svn.begin(), tee_tcb_svn.size(), tee_tcb_svn.begin());
-    platform.tee_tcb_svn = tee_tcb_svn;
-    platform.mrsignerseam = quote.td_report->mrsignerseam;
-    platform.seam_attributes = quote.td_report->seam_attributes;
+    platform.tee_tcb_svn = quote.td_report->tee_tcb_svn;
+    platform.mrsignerseam = to_bytes(quote.td_report->mrsignerseam);
+    platform.seam_attributes = to_bytes(quote.td_report->seam_attributes);
   }
   QeReportIdentity quoting_enclave;
   quoting_enclave.miscselect = quote.qe_report.miscselect;
-  quoting_enclave.attributes = quote.qe_report.attributes;
-  quoting_enclave.mrsigner = quote.qe_report.mrsigner;
+  quoting_enclave.attributes = to_bytes(quote.qe_report.attributes);
+  quoting_enclave.mrsigner = to_bytes(quote.qe_report.mrsigner);
   quoting_enclave.isvprodid = quote.qe_report.isvprodid;
   quoting_enclave.isvsvn = quote.qe_report.isvsvn;
   TcbAppraisal appraisal =
@@ -199,26 +191,25 @@ Verification verify_quote(ByteView evidence,
   }
   fill_common_claims(*quote, verification);
 
-  std::optional<PckExtensions> extensions;
+  std::shared_ptr<const Result<PckExtensions>> extensions;
   if (auto pck = check_pck_chain(*quote, endorsements, verification)) {
     // A verifier that sees the same platform again parses its PCK extensions once.
     auto parse = [&] { return parse_pck_extensions(*pck); };
-    auto parsed = endorsements.chain_cache != nullptr
-                      ? *endorsements.chain_cache->remember<Result<PckExtensions>>(
-                            "dcap-pck-extensions:" + pck->sha256(), parse)
-                      : parse();
-    if (parsed) {
-      verification.claims["pck"] = pck_claims(*parsed);
-      extensions = std::move(*parsed);
+    extensions = pki::remembered<Result<PckExtensions>>(
+        endorsements.chain_cache, "dcap-pck-extensions", pck->sha256(), parse);
+    if (*extensions) {
+      verification.claims["pck"] = pck_claims(**extensions);
     } else {
-      verification.errors.push_back("PCK certificate extensions: " + parsed.error().message());
+      verification.errors.push_back("PCK certificate extensions: " +
+                                    extensions->error().message());
     }
     check_qe_report_signature(*quote, *pck, verification);
   }
   check_qe_report_binding(*quote, verification);
   check_quote_signature(*quote, endorsements, verification);
   if (collateral != nullptr && !collateral->empty()) {
-    appraise(*quote, extensions, *collateral, endorsements, verification);
+    const PckExtensions* parsed = extensions && *extensions ? &**extensions : nullptr;
+    appraise(*quote, parsed, *collateral, endorsements, verification);
   }
   return verification;
 }

@@ -111,7 +111,7 @@ Result<std::vector<T>> parse_pem_or_der(ByteView input, std::string_view label,
     return fail(ErrorCode::kInvalidArgument, std::string(what) + " file is over " +
                                                  std::to_string(kMaxPemBundleSize) + " bytes");
   }
-  std::string_view text(reinterpret_cast<const char*>(input.data()), input.size());
+  std::string_view text = as_string_view(input);
   std::vector<T> parsed;
   if (text.find("-----BEGIN ") == std::string_view::npos) {
     ENSIGN_TRY(one, parse(input));
@@ -217,25 +217,24 @@ Result<Certificate> Certificate::from_der(ByteView der) {
                     " bytes, not " + std::to_string(der.size()));
   }
   const unsigned char* cursor = der.data();
-  X509* parsed = d2i_X509(nullptr, &cursor, static_cast<long>(der.size()));
-  if (parsed == nullptr) {
+  X509Ptr x509(d2i_X509(nullptr, &cursor, static_cast<long>(der.size())));
+  if (!x509) {
     return openssl_error("malformed X.509 certificate", ErrorCode::kInvalidArgument);
   }
-  std::shared_ptr<X509> x509(parsed, X509_free);
   if (cursor != der.data() + der.size()) {
     return fail(ErrorCode::kInvalidArgument, "bytes follow the DER certificate");
   }
-  std::string sha256 = hex_encode(crypto::sha256(der));
-  auto summary = std::make_shared<const CertificateSummary>(CertificateSummary{
-      name_text(X509_get_subject_name(x509.get())), name_text(X509_get_issuer_name(x509.get())),
-      asn1_time_text(X509_get0_notBefore(x509.get())),
-      asn1_time_text(X509_get0_notAfter(x509.get())), sha256});
-  return Certificate(std::move(x509), Bytes(der.begin(), der.end()), std::move(sha256),
-                     std::move(summary));
+  CertificateSummary summary{name_text(X509_get_subject_name(x509.get())),
+                             name_text(X509_get_issuer_name(x509.get())),
+                             asn1_time_text(X509_get0_notBefore(x509.get())),
+                             asn1_time_text(X509_get0_notAfter(x509.get())),
+                             hex_encode(crypto::sha256(der))};
+  return Certificate(std::make_shared<const Parsed>(
+      Parsed{std::move(x509), Bytes(der.begin(), der.end()), std::move(summary)}));
 }
 
 std::optional<std::string> Certificate::common_name() const {
-  X509_NAME* subject = X509_get_subject_name(x509_.get());
+  X509_NAME* subject = X509_get_subject_name(get());
   int index = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
   if (index < 0 || X509_NAME_get_index_by_NID(subject, NID_commonName, index) >= 0) {
     return std::nullopt;
@@ -253,7 +252,7 @@ std::optional<std::string> Certificate::common_name() const {
 }
 
 EVP_PKEY* Certificate::public_key() const {
-  return X509_get0_pubkey(x509_.get());
+  return X509_get0_pubkey(get());
 }
 
 std::optional<Bytes> Certificate::extension(std::string_view oid) const {
@@ -262,11 +261,11 @@ std::optional<Bytes> Certificate::extension(std::string_view oid) const {
     ERR_clear_error();
     return std::nullopt;
   }
-  int index = X509_get_ext_by_OBJ(x509_.get(), object.get(), -1);
+  int index = X509_get_ext_by_OBJ(get(), object.get(), -1);
   if (index < 0) {
     return std::nullopt;
   }
-  const ASN1_OCTET_STRING* data = X509_EXTENSION_get_data(X509_get_ext(x509_.get(), index));
+  const ASN1_OCTET_STRING* data = X509_EXTENSION_get_data(X509_get_ext(get(), index));
   if (data == nullptr) {
     return std::nullopt;
   }
@@ -275,7 +274,7 @@ std::optional<Bytes> Certificate::extension(std::string_view oid) const {
 }
 
 bool Certificate::is_self_issued() const {
-  return X509_check_issued(x509_.get(), x509_.get()) == X509_V_OK;
+  return X509_check_issued(get(), get()) == X509_V_OK;
 }
 
 Result<Crl> Crl::from_der(ByteView der) {
@@ -407,19 +406,29 @@ std::vector<CertificateSummary> summarize(std::span<const Certificate> chain) {
   return summaries;
 }
 
-Result<std::vector<Certificate>> ChainCache::verify(const std::string& key, UnixTime at,
-                                                    const Check& check) {
+std::shared_ptr<const ChainCache::Chain> ChainCache::verify(std::string_view kind,
+                                                            std::string_view identity, UnixTime at,
+                                                            const Check& check) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto found = results_.find({key, at});
-    if (found != results_.end()) {
-      return found->second;
+    const Checked* found = find(checked_, kind, identity);
+    if (found != nullptr && found->at == at) {
+      return found->chain;
     }
   }
-  auto result = check();
+  auto chain = std::make_shared<const Chain>(check());
   std::lock_guard<std::mutex> lock(mutex_);
-  results_.insert_or_assign({key, at}, result);
-  return result;
+  keep(checked_, kind, identity, Checked{at, chain});
+  return chain;
+}
+
+std::shared_ptr<const ChainCache::Chain> checked_chain(ChainCache* cache, std::string_view kind,
+                                                       std::string_view identity, UnixTime at,
+                                                       const ChainCache::Check& check) {
+  if (cache != nullptr) {
+    return cache->verify(kind, identity, at, check);
+  }
+  return std::make_shared<const ChainCache::Chain>(check());
 }
 
 }  // namespace ensign::attest::pki

@@ -7,17 +7,18 @@
 
 #include <cstddef>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "attest/verification.h"
 #include "core/bytes.h"
+#include "core/openssl_handles.h"
 #include "core/result.h"
 #include "core/time.h"
 
@@ -36,33 +37,33 @@ class Certificate {
   // issues such VCEKs).
   static Result<Certificate> from_der(ByteView der);
 
-  X509* get() const { return x509_.get(); }  // borrowed; lives as long as any copy
-  const Bytes& der() const { return der_; }
-  const std::string& sha256() const { return sha256_; }  // hex SHA-256 of der()
-  const std::string& subject() const { return summary_->subject; }  // RFC 2253
-  const std::string& issuer() const { return summary_->issuer; }    // RFC 2253
+  X509* get() const { return parsed_->x509.get(); }  // borrowed; lives as long as any copy
+  const Bytes& der() const { return parsed_->der; }
+  const std::string& sha256() const { return parsed_->summary.sha256; }  // hex, of der()
+  const std::string& subject() const { return parsed_->summary.subject; }  // RFC 2253
+  const std::string& issuer() const { return parsed_->summary.issuer; }    // RFC 2253
   // common_name returns the subject's one CN (UTF-8), or nothing when it has none or several.
   std::optional<std::string> common_name() const;
   // public_key returns the subject public key, borrowed from the certificate; null if absent.
   EVP_PKEY* public_key() const;
-  const CertificateSummary& summary() const { return *summary_; }  // made once, at parsing
+  const CertificateSummary& summary() const { return parsed_->summary; }  // made at parsing
   // extension returns the value (the contents of extnValue's OCTET STRING) of the extension
   // with dotted object identifier `oid`, or nothing when the certificate has none.
   std::optional<Bytes> extension(std::string_view oid) const;
   bool is_self_issued() const;
 
  private:
-  Certificate(std::shared_ptr<X509> x509, Bytes der, std::string sha256,
-              std::shared_ptr<const CertificateSummary> summary)
-      : x509_(std::move(x509)),
-        der_(std::move(der)),
-        sha256_(std::move(sha256)),
-        summary_(std::move(summary)) {}
+  // Parsed is everything parsing makes, shared by all copies: copying a certificate (into a
+  // chain, out of a cache) costs one reference count.
+  struct Parsed {
+    X509Ptr x509;
+    Bytes der;
+    CertificateSummary summary;
+  };
 
-  std::shared_ptr<X509> x509_;
-  Bytes der_;
-  std::string sha256_;
-  std::shared_ptr<const CertificateSummary> summary_;
+  explicit Certificate(std::shared_ptr<const Parsed> parsed) : parsed_(std::move(parsed)) {}
+
+  std::shared_ptr<const Parsed> parsed_;
 };
 
 // Crl is an immutable parsed certificate revocation list.
@@ -130,38 +131,103 @@ Result<std::vector<Certificate>> verify_chain(const Certificate& leaf,
 // summarize returns the summaries of a chain, in order.
 std::vector<CertificateSummary> summarize(std::span<const Certificate> chain);
 
-// ChainCache memoizes chain checks for a verifier that sees the same certificates again and
-// again (a service, a benchmark). Thread-safe. The caller chooses the key: it must identify
-// every input of the check (e.g. the SHA-256 of the chain's bytes), and `at` is added to it.
+// ChainCache memoizes chain checks, and what a verifier derives from verified certificates, for a
+// verifier that sees the same certificates again and again (a service, a benchmark). Entries are
+// found by a kind (what was checked or made, e.g. "dcap-pck") and an identity (the bytes or
+// fingerprints of the certificates it came from). A cache belongs with one set of endorsements:
+// identities name the certificates the evidence brings, not the anchors, certificates and CRLs
+// the caller supplies, so a caller that changes those (a new CRL, another trust directory)
+// starts a new cache. Thread-safe. It holds at most kMaxEntries of each kind and starts that kind
+// over when full.
 class ChainCache {
  public:
-  using Check = std::function<Result<std::vector<Certificate>>()>;
+  using Chain = Result<std::vector<Certificate>>;
+  using Check = std::function<Chain()>;
+  static constexpr std::size_t kMaxEntries = 4096;
 
-  // verify returns the cached result for (key, at), or runs `check` and caches what it returns.
-  Result<std::vector<Certificate>> verify(const std::string& key, UnixTime at, const Check& check);
+  // verify returns what `check` says of the certificates `identity` names as of `at`, running
+  // it only when they were not last checked at `at`.
+  std::shared_ptr<const Chain> verify(std::string_view kind, std::string_view identity,
+                                      UnixTime at, const Check& check);
 
-  // remember returns what `compute` made for `key` the first time it was asked, for what a
-  // verifier derives from a verified certificate (e.g. the PCK extensions): `key` must identify
-  // it and its type.
+  // remember returns what `compute` made the first time it was asked for (kind, identity), for
+  // what a verifier derives from a verified certificate (e.g. its PCK extensions). One kind holds
+  // one type T.
   template <typename T, typename Compute>
-  std::shared_ptr<const T> remember(const std::string& key, const Compute& compute) {
+  std::shared_ptr<const T> remember(std::string_view kind, std::string_view identity,
+                                    const Compute& compute) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      auto found = remembered_.find(key);
-      if (found != remembered_.end()) {
-        return std::static_pointer_cast<const T>(found->second);
+      if (const auto* found = find(remembered_, kind, identity)) {
+        return std::static_pointer_cast<const T>(*found);
       }
     }
     auto made = std::make_shared<const T>(compute());
     std::lock_guard<std::mutex> lock(mutex_);
-    remembered_.emplace(key, made);
+    keep(remembered_, kind, identity, std::shared_ptr<const void>(made));
     return made;
   }
 
  private:
+  // KeyHash lets the maps be searched with a string_view, without copying the key.
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const {
+      return std::hash<std::string_view>{}(key);
+    }
+  };
+  template <typename Value>
+  using Map = std::unordered_map<std::string, Value, KeyHash, std::equal_to<>>;
+  template <typename Value>
+  using Kinds = Map<Map<Value>>;
+
+  struct Checked {
+    UnixTime at = 0;
+    std::shared_ptr<const Chain> chain;
+  };
+
+  template <typename Value>
+  static const Value* find(const Kinds<Value>& kinds, std::string_view kind,
+                           std::string_view identity) {
+    auto of_kind = kinds.find(kind);
+    if (of_kind == kinds.end()) {
+      return nullptr;
+    }
+    auto found = of_kind->second.find(identity);
+    return found == of_kind->second.end() ? nullptr : &found->second;
+  }
+
+  template <typename Value>
+  static void keep(Kinds<Value>& kinds, std::string_view kind, std::string_view identity,
+                   Value value) {
+    auto of_kind = kinds.find(kind);
+    if (of_kind == kinds.end()) {
+      of_kind = kinds.emplace(std::string(kind), Map<Value>()).first;
+    }
+    if (of_kind->second.size() >= kMaxEntries) {
+      of_kind->second.clear();
+    }
+    of_kind->second.insert_or_assign(std::string(identity), std::move(value));
+  }
+
   std::mutex mutex_;
-  std::map<std::pair<std::string, UnixTime>, Result<std::vector<Certificate>>> results_;
-  std::map<std::string, std::shared_ptr<const void>> remembered_;
+  Kinds<Checked> checked_;
+  Kinds<std::shared_ptr<const void>> remembered_;
 };
+
+// remembered runs `compute`, or, when `cache` is not null, returns its memo.
+template <typename T, typename Compute>
+std::shared_ptr<const T> remembered(ChainCache* cache, std::string_view kind,
+                                    std::string_view identity, const Compute& compute) {
+  if (cache != nullptr) {
+    return cache->remember<T>(kind, identity, compute);
+  }
+  return std::make_shared<const T>(compute());
+}
+
+// checked_chain runs `check`, or, when `cache` is not null, returns its memo.
+std::shared_ptr<const ChainCache::Chain> checked_chain(ChainCache* cache, std::string_view kind,
+                                                       std::string_view identity, UnixTime at,
+                                                       const ChainCache::Check& check);
 
 }  // namespace ensign::attest::pki

@@ -134,9 +134,9 @@ class ReportChecker {
     return candidates.front();
   }
 
-  // chain_cache_key identifies every certificate the chain check reads.
-  std::string chain_cache_key(const pki::Certificate& key) const {
-    std::string cache_key = "sev-snp:" + key.sha256() + ":";
+  // chain_cache_identity names every certificate the chain check reads.
+  std::string chain_cache_identity(const pki::Certificate& key) const {
+    std::string cache_key = key.sha256() + ":";
     for (const auto& certificate : endorsements_.certificates) {
       cache_key += certificate.sha256();
     }
@@ -160,20 +160,19 @@ class ReportChecker {
       return pki::verify_chain(
           key, intermediates, endorsements_.anchors, endorsements_.crls, endorsements_.at);
     };
-    auto chain =
-        endorsements_.chain_cache != nullptr
-            ? endorsements_.chain_cache->verify(chain_cache_key(key), endorsements_.at, check)
-            : check();
-    if (!chain) {
-      error(std::string(kCertificateChain) + chain.error().message());
+    auto chain = pki::checked_chain(
+        endorsements_.chain_cache, "sev-snp-chain", chain_cache_identity(key), endorsements_.at,
+        check);
+    if (!*chain) {
+      error(std::string(kCertificateChain) + chain->error().message());
       return;
     }
     if (product) {
-      for (auto& message : check_chain_generation(*chain, kind, *product)) {
+      for (auto& message : check_chain_generation(**chain, kind, *product)) {
         error(kCertificateChain + message);
       }
     }
-    verification_.chain = pki::summarize(*chain);
+    verification_.chain = pki::summarize(**chain);
   }
 
   void check_extensions(const pki::Certificate& key,

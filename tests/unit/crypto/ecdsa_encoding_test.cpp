@@ -1,6 +1,10 @@
 #include "crypto/ecdsa_encoding.h"
 
 #include <gtest/gtest.h>
+#include <openssl/ecdsa.h>
+#include <openssl/rand.h>
+
+#include <vector>
 
 #include "crypto/keys.h"
 #include "crypto/signature.h"
@@ -31,6 +35,35 @@ TEST(EcdsaEncoding, PadsShortComponents) {
   expected[47] = 1;
   expected[95] = 2;
   EXPECT_EQ(*raw, expected);
+}
+
+// OpenSSL's own encoder is the reference for every shape of component: leading zeros, the top
+// bit set or not, zero, and P-384 sizes whose SEQUENCE needs a long-form length.
+TEST(EcdsaEncoding, EncodesAsOpenSslDoes) {
+  auto openssl_der = [](ByteView r, ByteView s) {
+    EcdsaSigPtr signature(ECDSA_SIG_new());
+    BIGNUM* r_number = BN_bin2bn(r.data(), static_cast<int>(r.size()), nullptr);
+    BIGNUM* s_number = BN_bin2bn(s.data(), static_cast<int>(s.size()), nullptr);
+    EXPECT_EQ(ECDSA_SIG_set0(signature.get(), r_number, s_number), 1);
+    unsigned char* der = nullptr;
+    int size = i2d_ECDSA_SIG(signature.get(), &der);
+    Bytes encoded(der, der + size);
+    OPENSSL_free(der);
+    return encoded;
+  };
+  std::vector<Bytes> components = {
+      Bytes{0}, Bytes{1}, Bytes{0x7f}, Bytes{0x80}, Bytes{0, 0, 0x80}, Bytes(32, 0xff),
+      Bytes(32, 0x01), Bytes(48, 0xff), Bytes(72, 0), Bytes(72, 0xff)};
+  Bytes random(48);
+  ASSERT_EQ(RAND_bytes(random.data(), static_cast<int>(random.size())), 1);
+  components.push_back(random);
+  for (const auto& r : components) {
+    for (const auto& s : components) {
+      auto der = ecdsa_raw_to_der(r, s);
+      ASSERT_TRUE(der.has_value());
+      EXPECT_EQ(*der, openssl_der(r, s)) << hex_encode(r) << " " << hex_encode(s);
+    }
+  }
 }
 
 TEST(EcdsaEncoding, RefusesMalformedSignatures) {

@@ -32,9 +32,9 @@ std::string describe_certificate(const pki::Certificate& certificate) {
   return "'" + certificate.subject() + "' (sha256 " + certificate.sha256() + ")";
 }
 
-// chain_cache_key identifies every input of the signer's chain check: the signer, the other
+// chain_cache_identity names every input of the signer's chain check: the signer, the other
 // certificates, the roots and the CRLs.
-std::string chain_cache_key(const pki::Certificate& signer, const Endorsements& endorsements) {
+std::string chain_cache_identity(const pki::Certificate& signer, const Endorsements& endorsements) {
   crypto::Hasher hasher(crypto::HashAlgorithm::kSha256);
   auto add = [&hasher](std::string_view part) {
     hasher.update(as_bytes(part));
@@ -58,7 +58,7 @@ std::string chain_cache_key(const pki::Certificate& signer, const Endorsements& 
     OPENSSL_free(der);
     add("");
   }
-  return "dcap collateral signer " + hex_encode(hasher.finish());
+  return hex_encode(hasher.finish());
 }
 
 // find_signer returns the first certificate whose key verifies `body`.
@@ -84,11 +84,11 @@ Result<std::vector<pki::Certificate>> verify_signer_chain(const pki::Certificate
                              endorsements.crls,
                              endorsements.at);
   };
-  if (endorsements.chain_cache == nullptr) {
-    return check();
-  }
-  return endorsements.chain_cache->verify(
-      chain_cache_key(signer, endorsements), endorsements.at, check);
+  return *pki::checked_chain(endorsements.chain_cache,
+                             "dcap-collateral-signer-chain",
+                             chain_cache_identity(signer, endorsements),
+                             endorsements.at,
+                             check);
 }
 
 // check_signed_item is verify_tcb_info and verify_qe_identity, for any item.

@@ -207,6 +207,7 @@ inline Quote parsed_quote(ByteView evidence) {
   EXPECT_TRUE(quote.has_value()) << (quote ? "" : quote.error().message());
   return quote ? *quote : Quote{};
 }
+Quote parsed_quote(Bytes&& evidence) = delete;  // the quote views its evidence
 
 using X509ExtensionPtr =
     std::unique_ptr<X509_EXTENSION, OpenSslDeleter<X509_EXTENSION, X509_EXTENSION_free>>;

@@ -141,7 +141,8 @@ TEST_F(DcapPckTest, MatchesTheManifestForEveryRealPckCertificate) {
   ASSERT_FALSE(entries.empty());
   for (const auto& entry : entries) {
     SCOPED_TRACE(entry["file"].get<std::string>());
-    Quote quote = test::parsed_quote(test::quote_evidence(entry));
+    Bytes evidence = test::quote_evidence(entry);
+    Quote quote = test::parsed_quote(evidence);
     auto chain = pki::parse_certificates(quote.pck_chain);
     ASSERT_TRUE(chain.has_value()) << chain.error().message();
     auto extensions = parse_pck_extensions(chain->front());

@@ -56,7 +56,8 @@ TEST_F(DcapQuoteTest, EveryRealQuoteParsesWithTheManifestsClaims) {
 }
 
 TEST_F(DcapQuoteTest, ReadsEachVersionsLayout) {
-  auto sgx = test::parsed_quote(evidence_of_version(3));
+  Bytes sgx_evidence = evidence_of_version(3);
+  auto sgx = test::parsed_quote(sgx_evidence);
   ASSERT_TRUE(sgx.enclave_report.has_value());
   EXPECT_FALSE(sgx.is_tdx());
   EXPECT_EQ(sgx.signed_bytes.size(), kQuoteHeaderSize + kEnclaveReportSize);
@@ -66,14 +67,16 @@ TEST_F(DcapQuoteTest, ReadsEachVersionsLayout) {
     EXPECT_TRUE(sgx_report.contains(field)) << field;
   }
 
-  auto tdx10 = test::parsed_quote(evidence_of_version(4));
+  Bytes tdx10_evidence = evidence_of_version(4);
+  auto tdx10 = test::parsed_quote(tdx10_evidence);
   ASSERT_TRUE(tdx10.td_report.has_value());
   EXPECT_TRUE(tdx10.is_tdx());
   EXPECT_EQ(tdx10.signed_bytes.size(), kQuoteHeaderSize + kTdReport10Size);
   EXPECT_FALSE(tdx10.td_report->tee_tcb_svn_2.has_value());
   EXPECT_FALSE(quote_claims(tdx10)["report"].contains("mrservicetd"));
 
-  auto tdx15 = test::parsed_quote(evidence_of_version(5));
+  Bytes tdx15_evidence = evidence_of_version(5);
+  auto tdx15 = test::parsed_quote(tdx15_evidence);
   ASSERT_TRUE(tdx15.td_report.has_value());
   EXPECT_EQ(tdx15.body_type, kBodyTypeTdReport15);
   EXPECT_EQ(tdx15.signed_bytes.size(), kQuoteHeaderSize + 6 + kTdReport15Size);
@@ -94,7 +97,7 @@ TEST_F(DcapQuoteTest, ReadsEachVersionsLayout) {
   EXPECT_EQ(tdx10_in_v5.body_type, kBodyTypeTdReport10);
   EXPECT_FALSE(tdx10_in_v5.td_report->mr_servicetd.has_value());
   EXPECT_EQ(tdx10_in_v5.td_report->mrtd, tdx15.td_report->mrtd);
-  EXPECT_EQ(tdx10_in_v5.pck_chain, tdx15.pck_chain);
+  EXPECT_EQ(as_string_view(tdx10_in_v5.pck_chain), as_string_view(tdx15.pck_chain));
 
   for (const Quote* quote : {&sgx, &tdx10, &tdx15}) {
     EXPECT_EQ(quote->certification_data_type, kCertificationDataPckChain);
@@ -115,7 +118,7 @@ TEST_F(DcapQuoteTest, CountsZeroPaddingAsTrailing) {
 
 TEST_F(DcapQuoteTest, ReadsTheDebugBitsAndSpellsCodes) {
   EnclaveReport enclave;
-  enclave.attributes = Bytes(16, 0);
+  enclave.attributes = {};
   EXPECT_FALSE(enclave.debug());
   enclave.attributes[0] = 0x02;
   EXPECT_TRUE(enclave.debug());
@@ -123,7 +126,7 @@ TEST_F(DcapQuoteTest, ReadsTheDebugBitsAndSpellsCodes) {
   EXPECT_FALSE(enclave.debug());
 
   TdReport td;
-  td.td_attributes = Bytes(8, 0);
+  td.td_attributes = {};
   EXPECT_FALSE(td.debug());
   td.td_attributes[0] = 0x01;
   EXPECT_TRUE(td.debug());
@@ -159,7 +162,8 @@ TEST_F(DcapQuoteTest, CountsNonzeroTrailingBytesWithoutReadingThem) {
   auto quote = parse_quote(padded);
   ASSERT_TRUE(quote.has_value()) << quote.error().message();
   EXPECT_EQ(quote->trailing, padded.size() - end);
-  EXPECT_EQ(quote->signed_bytes, test::parsed_quote(evidence).signed_bytes);
+  EXPECT_EQ(as_string_view(quote->signed_bytes),
+            as_string_view(test::parsed_quote(evidence).signed_bytes));
 }
 
 TEST_F(DcapQuoteTest, RefusesEveryTruncation) {

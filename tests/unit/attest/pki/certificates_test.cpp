@@ -248,19 +248,49 @@ TEST(Certificates, RefusesACrlNotYetIssued) {
   EXPECT_FALSE(verify_chain(leaf, {}, anchors, std::vector<Crl>{future}, now).has_value());
 }
 
-TEST(ChainCache, RunsTheCheckOncePerKeyAndTime) {
+TEST(ChainCache, RunsTheCheckOncePerIdentityAndTime) {
   ChainCache cache;
   int runs = 0;
   auto check = [&]() -> Result<std::vector<Certificate>> {
     ++runs;
     return fail(ErrorCode::kUnauthenticated, "no");
   };
-  EXPECT_FALSE(cache.verify("a", 1, check).has_value());
-  EXPECT_FALSE(cache.verify("a", 1, check).has_value());
+  EXPECT_FALSE(*cache.verify("chain", "a", 1, check));
+  EXPECT_FALSE(*cache.verify("chain", "a", 1, check));
   EXPECT_EQ(runs, 1);
-  EXPECT_FALSE(cache.verify("a", 2, check).has_value());
-  EXPECT_FALSE(cache.verify("b", 1, check).has_value());
-  EXPECT_EQ(runs, 3);
+  EXPECT_FALSE(*cache.verify("chain", "a", 2, check));
+  EXPECT_FALSE(*cache.verify("chain", "b", 1, check));
+  EXPECT_FALSE(*cache.verify("other-chain", "a", 2, check));
+  EXPECT_EQ(runs, 4);
+  // It keeps the last time each identity was checked at.
+  EXPECT_FALSE(*cache.verify("chain", "a", 2, check));
+  EXPECT_EQ(runs, 4);
+  EXPECT_FALSE(*cache.verify("chain", "a", 1, check));
+  EXPECT_EQ(runs, 5);
+}
+
+TEST(ChainCache, RemembersPerKindAndIdentity) {
+  ChainCache cache;
+  int runs = 0;
+  auto make = [&] { return ++runs; };
+  EXPECT_EQ(*cache.remember<int>("count", "x", make), 1);
+  EXPECT_EQ(*cache.remember<int>("count", "x", make), 1);
+  EXPECT_EQ(*cache.remember<int>("count", "y", make), 2);
+  EXPECT_EQ(*cache.remember<int>("other-count", "x", make), 3);
+  EXPECT_EQ(*remembered<int>(nullptr, "count", "x", make), 4);  // no cache: made every time
+}
+
+TEST(ChainCache, StartsAKindOverWhenFull) {
+  ChainCache cache;
+  int runs = 0;
+  auto make = [&] { return ++runs; };
+  for (std::size_t i = 0; i < ChainCache::kMaxEntries; ++i) {
+    cache.remember<int>("count", std::to_string(i), make);
+  }
+  EXPECT_EQ(*cache.remember<int>("count", "0", make), 1);  // still there
+  cache.remember<int>("count", "one too many", make);
+  int again = *cache.remember<int>("count", "0", make);
+  EXPECT_EQ(again, static_cast<int>(ChainCache::kMaxEntries) + 2);  // made again
 }
 
 }  // namespace
