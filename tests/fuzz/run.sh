@@ -5,7 +5,8 @@
 # Convention: the fuzzer of tests/fuzz/<folder>/ is the executable fuzz_<folder>; its seed corpus,
 # if any, is tests/fuzz/<folder>/corpus/. The corpus is copied to a temporary directory first, so
 # the run never writes into the repository. Findings are kept in BUILD_DIR/fuzz-findings/<folder>/
-# with the fuzzer's log. One summary line is printed per fuzzer.
+# with the fuzzer's log. One summary line is printed per fuzzer. ENSIGN_FUZZ_JOBS fuzzers run at
+# once (default: the number of cores).
 set -euo pipefail
 
 usage() {
@@ -35,11 +36,10 @@ number_in() {
   echo "${value:-?}"
 }
 
-fuzzers=0
-failures=0
-for fuzzer in "$fuzz_dir"/*; do
-  [[ -f $fuzzer && -x $fuzzer ]] || continue
-  fuzzers=$((fuzzers + 1))
+# run_fuzzer EXECUTABLE runs one fuzzer and leaves in $work/<folder>/: its log, its summary
+# line, and "failed" when it found something. It always returns 0; the caller reads the files.
+run_fuzzer() {
+  local fuzzer=$1 executable folder corpus artifacts log seeds status started elapsed runs units
   executable=$(basename "$fuzzer")
   folder=${executable#fuzz_}
   corpus=$work/$folder/corpus
@@ -68,21 +68,43 @@ for fuzzer in "$fuzz_dir"/*; do
   runs=$(number_in "$log" number_of_executed_units)
   units=$(find "$corpus" -type f | wc -l)
   printf '%-28s %-6s %s s, %s runs, corpus %s -> %s\n' \
-    "$executable" "$status" "$elapsed" "$runs" "$seeds" "$units"
+    "$executable" "$status" "$elapsed" "$runs" "$seeds" "$units" >"$work/$folder/summary"
   if [[ $status != ok ]]; then
-    failures=$((failures + 1))
-    kept=$findings_root/$folder
-    mkdir -p "$kept"
-    cp -R "$artifacts/." "$kept/"
-    cp "$log" "$kept/log"
-    echo "  findings and log kept in $kept; the log ends with:" >&2
-    tail -n 25 "$log" | sed 's/^/  | /' >&2
+    touch "$work/$folder/failed"
   fi
-done
+}
 
-if [[ $fuzzers -eq 0 ]]; then
+# Each fuzzer is one process on one core: as many run at once as there are cores.
+parallel=${ENSIGN_FUZZ_JOBS:-$(nproc)}
+fuzzers=()
+for fuzzer in "$fuzz_dir"/*; do
+  [[ -f $fuzzer && -x $fuzzer ]] || continue
+  fuzzers+=("$fuzzer")
+  while (($(jobs -rp | wc -l) >= parallel)); do
+    wait -n || true
+  done
+  run_fuzzer "$fuzzer" &
+done
+wait
+
+if [[ ${#fuzzers[@]} -eq 0 ]]; then
   echo "run.sh: no fuzzer executables in $fuzz_dir" >&2
   exit 2
 fi
-echo "run.sh: $fuzzers fuzzers, $failures failed"
+failures=0
+for fuzzer in "${fuzzers[@]}"; do
+  folder=$(basename "$fuzzer")
+  folder=${folder#fuzz_}
+  cat "$work/$folder/summary"
+  if [[ -e $work/$folder/failed ]]; then
+    failures=$((failures + 1))
+    kept=$findings_root/$folder
+    mkdir -p "$kept"
+    cp -R "$work/$folder/artifacts/." "$kept/"
+    cp "$work/$folder/log" "$kept/log"
+    echo "  findings and log kept in $kept; the log ends with:" >&2
+    tail -n 25 "$work/$folder/log" | sed 's/^/  | /' >&2
+  fi
+done
+echo "run.sh: ${#fuzzers[@]} fuzzers, $failures failed"
 [[ $failures -eq 0 ]]

@@ -16,8 +16,8 @@ namespace ensign::attest::dcap {
 // not depend on a failed one still run. The checks, in order: the structure (parse_quote); the
 // PCK chain from the quote's certification data to endorsements.anchors (the quote's own copy of
 // the root is not an anchor; intermediates are the quote's chain and endorsements.certificates,
-// CRLs endorsements.crls; memoized in endorsements.chain_cache, when set, under the SHA-256 of
-// the embedded chain, so a cache belongs with one set of endorsements); the PCK certificate's SGX
+// CRLs endorsements.crls; memoized in endorsements.chain_cache, when set, under the embedded
+// chain's bytes, so a cache belongs with one set of endorsements); the PCK certificate's SGX
 // extensions; the QE report signature by the PCK key; the QE report data binding (SHA-256 of
 // the attestation key and QE authentication data, then 32 zero bytes); the quote signature by
 // the attestation key; and, when `collateral` is non-null and not empty, appraise_tcb, which
