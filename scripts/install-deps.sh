@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config g++ clang libclang-rt-14-dev
   libssl-dev openssl
+  libtss2-dev   # tpm2-tss (ESYS, TCTIs, Tss2_MU, Tss2_RC): the tpm platform
   nlohmann-json3-dev libcli11-dev libseccomp-dev libsqlite3-dev sqlite3 xxd
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   nodejs npm   # test-only: @sigstore/verify and jose, the interoperability peers

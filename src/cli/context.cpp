@@ -31,6 +31,15 @@ Result<host::EnclaveClient*> Context::enclave() {
     launch.enclave_path = enclave_path;
     launch.state_dir = dir;
     launch.verbose = verbose;
+    // The platform is the one `ensign init` chose; before init there is only sim.
+    if (auto opened = store()) {
+      ENSIGN_TRY(platform, (*opened)->get_meta(host::kMetaPlatform));
+      ENSIGN_TRY(tcti, (*opened)->get_meta(host::kMetaTcti));
+      if (platform && tcti) {
+        launch.platform = *platform;
+        launch.tcti = *tcti;
+      }
+    }
     ENSIGN_TRY(started, host::EnclaveClient::start(launch));
     enclave_ = std::move(started);
   }

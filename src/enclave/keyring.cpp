@@ -25,12 +25,36 @@ Keyring::Keyring(tee::Platform& platform, std::size_t cache_capacity)
     : platform_(platform), cache_(cache_capacity) {}
 
 Result<protocol::GenerateKeyReply> Keyring::generate(const protocol::GenerateKeyRequest& request) {
+  if (tee::KeyHolder* holder = platform_.key_holder()) {
+    ENSIGN_TRY(held, holder->create_key(request.algorithm,
+                                        object_id(request.key_id, request.version)));
+    return protocol::GenerateKeyReply{std::move(held.public_key), std::move(held.key_blob),
+                                      std::move(held.key_attestation)};
+  }
   ENSIGN_TRY(pair, generate_sealed_key(platform_, request.algorithm, tee::SealPurpose::kSigningKey,
                                        object_id(request.key_id, request.version)));
   cache_.insert(request.key_id, request.version, crypto::sha256(pair.sealed_key),
                 std::move(pair.key), request.algorithm);
   return protocol::GenerateKeyReply{std::move(pair.public_key), std::move(pair.sealed_key),
                                     std::move(pair.key_attestation)};
+}
+
+Result<protocol::SignReply> Keyring::sign_with_holder(tee::KeyHolder& holder,
+                                                      const protocol::SignRequest& request) {
+  Bytes digest;
+  if (request.input == protocol::SignInput::kMessage) {
+    auto hash = crypto::signature_hash(request.algorithm);
+    if (!hash) {
+      return fail(ErrorCode::kInvalidArgument,
+                  std::string(crypto::key_algorithm_name(request.algorithm)) +
+                      " keys are not held by the " + platform_.identity().platform + " platform");
+    }
+    digest = crypto::hash(*hash, request.data);
+  }
+  const Bytes& signed_digest = request.input == protocol::SignInput::kMessage ? digest : request.data;
+  ENSIGN_TRY(signature, holder.sign_digest(object_id(request.key_id, request.version),
+                                           request.sealed_key, request.algorithm, signed_digest));
+  return protocol::SignReply{std::move(signature)};
 }
 
 Result<CachedKey> Keyring::unsealed_key(const protocol::SignRequest& request) {
@@ -59,6 +83,9 @@ Result<CachedKey> Keyring::unsealed_key(const protocol::SignRequest& request) {
 }
 
 Result<protocol::SignReply> Keyring::sign(const protocol::SignRequest& request) {
+  if (tee::KeyHolder* holder = platform_.key_holder()) {
+    return sign_with_holder(*holder, request);
+  }
   ENSIGN_TRY(key, unsealed_key(request));
   protocol::SignReply reply;
   if (request.input == protocol::SignInput::kDigest) {

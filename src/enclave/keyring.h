@@ -36,7 +36,8 @@ class Keyring {
   // keys.
   explicit Keyring(tee::Platform& platform, std::size_t cache_capacity = kDefaultKeyCacheCapacity);
 
-  // generate makes a key pair, seals its PKCS#8 private key for "<key_id>@<version>" and
+  // generate makes a key pair (on a platform with a KeyHolder, the platform makes and keeps it),
+  // seals its PKCS#8 private key for "<key_id>@<version>" and
   // returns the DER SPKI, the sealed blob and a key attestation: platform evidence whose report
   // data is key_attestation_report_data(SPKI). Fails with the platform's or OpenSSL's error.
   Result<protocol::GenerateKeyReply> generate(const protocol::GenerateKeyRequest& request);
@@ -47,6 +48,10 @@ class Keyring {
   Result<protocol::SignReply> sign(const protocol::SignRequest& request);
 
  private:
+  // sign_with_holder signs with a key the platform holds: over the request's digest, or the
+  // message hashed with the algorithm's hash.
+  Result<protocol::SignReply> sign_with_holder(tee::KeyHolder& holder,
+                                               const protocol::SignRequest& request);
   // unsealed_key returns the request's key, from the cache or by unsealing its blob.
   Result<CachedKey> unsealed_key(const protocol::SignRequest& request);
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <memory>
 
 #include "core/bytes.h"
 #include "enclave/dispatcher.h"
@@ -18,6 +19,7 @@
 #include "enclave/warm_up.h"
 #include "tee/sim/measurement.h"
 #include "tee/sim/sim_platform.h"
+#include "tee/tpm/tpm_platform.h"
 
 namespace {
 
@@ -36,6 +38,21 @@ int startup_failure(const enclave::Logger& logger, const Error& error) {
   return enclave::protocol::kEnclaveStartupFailure;
 }
 
+// open_platform opens the platform the options name, for an enclave of `measurement`.
+Result<std::unique_ptr<tee::Platform>> open_platform(const enclave::Options& options,
+                                                     const Bytes& measurement) {
+  if (options.platform == tee::tpm::kTpmPlatformName) {
+    ENSIGN_TRY(tpm, tee::tpm::TpmPlatform::open(
+                        {options.tcti, options.state_dir, measurement, options.create_root}));
+    return std::unique_ptr<tee::Platform>(std::move(tpm));
+  }
+  ENSIGN_TRY(sim, tee::sim::SimPlatform::open(
+                      options.state_dir + "/" + enclave::protocol::kSimRootFileName, measurement,
+                      options.create_root ? tee::sim::RootMode::kCreateIfMissing
+                                          : tee::sim::RootMode::kLoad));
+  return std::unique_ptr<tee::Platform>(std::move(sim));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -47,6 +64,8 @@ int main(int argc, char** argv) {
     return startup_failure(logger, redirected.error());
   }
   ::clearenv();
+  // tpm2-tss writes session secrets to its DEBUG log: none of it, before it is first loaded.
+  ::setenv("TSS2_LOG", "all+NONE", 1);
   auto options = enclave::parse_options(argc, argv);
   if (!options) {
     return startup_failure(logger, options.error());
@@ -62,10 +81,7 @@ int main(int argc, char** argv) {
   // The secure heap comes before the root is read, so the root's private scalar lives in it.
   std::uint32_t hardening =
       enclave::init_secure_heap() ? enclave::protocol::kHardenedSecureHeap : 0;
-  auto platform = tee::sim::SimPlatform::open(
-      options->state_dir + "/" + enclave::protocol::kSimRootFileName,
-      *measurement,
-      options->create_root ? tee::sim::RootMode::kCreateIfMissing : tee::sim::RootMode::kLoad);
+  auto platform = open_platform(*options, *measurement);
   if (!platform) {
     return startup_failure(logger, platform.error());
   }
@@ -77,12 +93,16 @@ int main(int argc, char** argv) {
     return startup_failure(logger, restricted.error());
   }
   hardening |= *restricted;
-  if (auto filtered = enclave::install_seccomp_filter(kEnclaveSocketFd, STDERR_FILENO); !filtered) {
+  // The tpm platform's TCTI talks to the TPM on descriptors of its own, and swtpm's reconnects
+  // for every command.
+  bool tpm = options->platform == tee::tpm::kTpmPlatformName;
+  if (auto filtered = enclave::install_seccomp_filter(kEnclaveSocketFd, STDERR_FILENO, tpm);
+      !filtered) {
     return startup_failure(logger, filtered.error());
   }
   hardening |= enclave::protocol::kHardenedSeccomp;
   enclave::Dispatcher dispatcher(**platform, hardening, logger);
-  logger.info("serving: platform sim, measurement " + hex_encode(*measurement).substr(0, 16) +
+  logger.info("serving: platform " + options->platform + ", measurement " + hex_encode(*measurement).substr(0, 16) +
               "..., hardening flags " + std::to_string(hardening));
   return enclave::serve(kEnclaveSocketFd, dispatcher, logger);
 }

@@ -6,7 +6,8 @@ namespace ensign::enclave {
 namespace {
 
 constexpr std::string_view kUsage =
-    " (usage: ensign-enclave --platform sim --state-dir DIR [--create-root] [--verbose])";
+    " (usage: ensign-enclave --platform sim|tpm --state-dir DIR [--tcti TCTI] [--create-root] "
+    "[--verbose])";
 
 Unexpected usage_error(const std::string& problem) {
   return fail(ErrorCode::kInvalidArgument, problem + std::string(kUsage));
@@ -18,6 +19,7 @@ Result<Options> parse_options(int argc, const char* const* argv) {
   Options options;
   bool seen_platform = false;
   bool seen_state_dir = false;
+  bool seen_tcti = false;
   for (int index = 1; index < argc; ++index) {
     std::string_view argument = argv[index];
     bool* flag = argument == "--create-root" ? &options.create_root
@@ -25,8 +27,11 @@ Result<Options> parse_options(int argc, const char* const* argv) {
                                              : nullptr;
     bool* seen = argument == "--platform"    ? &seen_platform
                  : argument == "--state-dir" ? &seen_state_dir
+                 : argument == "--tcti"      ? &seen_tcti
                                              : nullptr;
-    std::string* value = argument == "--platform" ? &options.platform : &options.state_dir;
+    std::string* value = argument == "--platform"    ? &options.platform
+                         : argument == "--state-dir" ? &options.state_dir
+                                                     : &options.tcti;
     if (flag == nullptr && seen == nullptr) {
       return usage_error("unknown argument \"" + std::string(argument.substr(0, 64)) + "\"");
     }
@@ -46,9 +51,16 @@ Result<Options> parse_options(int argc, const char* const* argv) {
   if (!seen_platform || !seen_state_dir) {
     return usage_error("--platform and --state-dir are required");
   }
-  if (options.platform != "sim") {
+  if (options.platform != "sim" && options.platform != "tpm") {
     return usage_error("platform \"" + options.platform.substr(0, 64) +
-                       "\" is not served by this enclave build (only \"sim\")");
+                       "\" is not served by this enclave build (\"sim\" or \"tpm\")");
+  }
+  if (seen_tcti != (options.platform == "tpm")) {
+    return usage_error(seen_tcti ? "--tcti is for the tpm platform only"
+                                 : "the tpm platform needs --tcti");
+  }
+  if (seen_tcti && (options.tcti.empty() || options.tcti.size() > kMaxTctiSize)) {
+    return usage_error("--tcti must be 1.." + std::to_string(kMaxTctiSize) + " characters");
   }
   if (options.state_dir.empty() || options.state_dir.size() > kMaxStateDirSize) {
     return usage_error("--state-dir must be 1.." + std::to_string(kMaxStateDirSize) +

@@ -2,6 +2,7 @@
 
 #include <seccomp.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 
 #include <cstring>
 #include <memory>
@@ -58,9 +59,30 @@ Status add_rule(scmp_filter_ctx filter, int syscall, unsigned count, const scmp_
   return {};
 }
 
+// allow_tpm_connection adds what a tpm2-tss TCTI calls after the filter (seen under strace with
+// the swtpm and device TCTIs): a new TCP or Unix stream socket per command, its connect, I/O on
+// it, the poll of the response timeout, and its close.
+Status allow_tpm_connection(scmp_filter_ctx filter, scmp_datum_t socket) {
+  const scmp_arg_cmp above_socket[] = {{0, SCMP_CMP_GT, socket, 0}};
+  for (int syscall : {SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(close), SCMP_SYS(connect)}) {
+    ENSIGN_CHECK(add_rule(filter, syscall, 1, above_socket));
+  }
+  for (int syscall : {SCMP_SYS(poll), SCMP_SYS(ppoll)}) {
+    ENSIGN_CHECK(add_rule(filter, syscall, 0, nullptr));
+  }
+  // socket(2)'s type may carry SOCK_CLOEXEC or SOCK_NONBLOCK: compare the type bits only.
+  constexpr scmp_datum_t kTypeMask = 0xf;
+  for (scmp_datum_t domain : {AF_INET, AF_INET6, AF_UNIX}) {
+    const scmp_arg_cmp stream[] = {{0, SCMP_CMP_EQ, domain, 0},
+                                   {1, SCMP_CMP_MASKED_EQ, kTypeMask, SOCK_STREAM}};
+    ENSIGN_CHECK(add_rule(filter, SCMP_SYS(socket), 2, stream));
+  }
+  return {};
+}
+
 }  // namespace
 
-Status install_seccomp_filter(int socket_fd, int log_fd) {
+Status install_seccomp_filter(int socket_fd, int log_fd, bool tpm_connection) {
   SeccompFilter filter(seccomp_init(SCMP_ACT_KILL_PROCESS));
   if (!filter) {
     return fail(ErrorCode::kInternal, "cannot create the seccomp filter");
@@ -82,6 +104,9 @@ Status install_seccomp_filter(int socket_fd, int log_fd) {
   // malloc maps large blocks (a 4 MiB message), never executable ones: no new code after the
   // filter. mprotect is not needed at all (a single-threaded malloc never calls it).
   ENSIGN_CHECK(add_rule(filter.get(), SCMP_SYS(mmap), 1, not_executable));
+  if (tpm_connection) {
+    ENSIGN_CHECK(allow_tpm_connection(filter.get(), socket));
+  }
 #ifdef ENSIGN_SANITIZED
   for (int syscall : kSanitizerAllowed) {
     ENSIGN_CHECK(add_rule(filter.get(), syscall, 0, nullptr));

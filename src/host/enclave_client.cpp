@@ -71,8 +71,11 @@ Result<std::unique_ptr<EnclaveClient>> EnclaveClient::start(const EnclaveLaunch&
   posix_spawn_file_actions_adddup2(actions.get(), enclave_end, protocol::kEnclaveSocketFd);
   posix_spawn_file_actions_addclosefrom_np(actions.get(), protocol::kEnclaveSocketFd + 1);
 
-  std::vector<std::string> arguments = {launch.enclave_path, "--platform", "sim", "--state-dir",
-                                        launch.state_dir};
+  std::vector<std::string> arguments = {launch.enclave_path, "--platform", launch.platform,
+                                        "--state-dir", launch.state_dir};
+  if (!launch.tcti.empty()) {
+    arguments.insert(arguments.end(), {"--tcti", launch.tcti});
+  }
   if (launch.create_root) {
     arguments.emplace_back("--create-root");
   }

@@ -20,8 +20,10 @@ namespace ensign::host {
 struct EnclaveLaunch {
   std::string enclave_path;  // the ensign-enclave executable
   std::string state_dir;     // ENSIGN_HOME, where the sim root lives
-  bool create_root = false;  // make the sim root if absent (ensign init)
+  bool create_root = false;  // make the platform's state if absent (ensign init)
   bool verbose = false;      // let the enclave log info lines to stderr
+  std::string platform = "sim";  // "sim" or "tpm"
+  std::string tcti;              // tpm: the tpm2-tss TCTI the enclave connects to
 };
 
 // default_enclave_path returns $ENSIGN_ENCLAVE when set, else the ensign-enclave beside the

@@ -11,12 +11,14 @@ namespace ensign::host {
 
 inline constexpr char kDatabaseFileName[] = "ensign.db";
 inline constexpr char kSimRootPublicFileName[] = "sim-root.pub.pem";
+inline constexpr char kTpmAkPublicFileName[] = "tpm-ak.pub.pem";  // the TPM's attestation key
 
 // Meta names the installation records at `ensign init`.
 inline constexpr char kMetaPlatform[] = "platform";
 inline constexpr char kMetaMeasurement[] = "measurement";    // hex
 inline constexpr char kMetaPlatformKey[] = "platform_key";   // base64 DER SPKI
 inline constexpr char kMetaInitializedAt[] = "initialized_at";
+inline constexpr char kMetaTcti[] = "tpm_tcti";  // tpm: the TCTI `ensign init --tcti` chose
 // The verifier key, made on first use by `ensign attest verifier-key` or `attest verify --token`.
 inline constexpr char kMetaVerifierPublicKey[] = "verifier_public_key";    // base64 DER SPKI
 inline constexpr char kMetaVerifierSealedKey[] = "verifier_sealed_key";    // base64 sealed blob

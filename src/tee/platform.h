@@ -9,6 +9,7 @@
 #include "core/bytes.h"
 #include "core/result.h"
 #include "core/secret_bytes.h"
+#include "crypto/keys.h"
 
 namespace ensign::tee {
 
@@ -26,6 +27,35 @@ struct Identity {
 enum class SealPurpose : unsigned char {
   kSigningKey = 1,
   kVerifierKey = 2,  // the key that signs attestation results; never usable for SignRequest
+};
+
+// HeldKey is a signing key a platform made and holds: its DER SPKI, the blob the host keeps for
+// it (sealed, see Platform::seal), and its key attestation.
+struct HeldKey {
+  Bytes public_key;
+  Bytes key_blob;
+  Bytes key_attestation;
+};
+
+// KeyHolder is implemented by platforms whose signing keys live in hardware (tpm): the enclave
+// has the platform make and use them instead of making them in its own memory.
+class KeyHolder {
+ public:
+  virtual ~KeyHolder() = default;
+
+  // holds tells whether the platform makes keys of `algorithm`.
+  virtual bool holds(crypto::KeyAlgorithm algorithm) const = 0;
+
+  // create_key makes a key of `algorithm` for `object_id` (e.g. "release@2"); fails with
+  // InvalidArgument for an algorithm it does not hold.
+  virtual Result<HeldKey> create_key(crypto::KeyAlgorithm algorithm,
+                                     std::string_view object_id) = 0;
+
+  // sign_digest signs `digest` (the size of the algorithm's hash) with the key of `key_blob`,
+  // giving a DER signature. Fails with DataLoss when the blob does not unseal, and with
+  // InvalidArgument when the key is not of `algorithm` or the digest has another size.
+  virtual Result<Bytes> sign_digest(std::string_view object_id, ByteView key_blob,
+                                    crypto::KeyAlgorithm algorithm, ByteView digest) = 0;
 };
 
 // Platform is implemented once per TEE. Implementations are not thread-safe: the enclave serves
@@ -50,6 +80,10 @@ class Platform {
   // sealed by another enclave build, another installation, for another object, or was modified.
   virtual Result<SecretBytes> unseal(SealPurpose purpose, std::string_view object_id,
                                      ByteView sealed) = 0;
+
+  // key_holder returns the platform's KeyHolder when its signing keys live in hardware; null
+  // when the enclave makes them in its memory and seals them.
+  virtual KeyHolder* key_holder() { return nullptr; }
 };
 
 }  // namespace ensign::tee
