@@ -11,6 +11,7 @@
 #include "cli/attest_token.h"
 #include "cli/commands.h"
 #include "cli/key_view.h"
+#include "cli/tpm_evidence_files.h"
 #include "cli/trust_store.h"
 #include "core/file.h"
 #include "crypto/keys.h"
@@ -203,6 +204,7 @@ void run_verify(Context& context, const VerifyOptions& options, int& exit_code) 
 struct EvidenceOptions {
   std::string nonce;
   std::string output;
+  std::string out_dir;
 };
 
 Status run_evidence(Context& context, const EvidenceOptions& options) {
@@ -214,6 +216,14 @@ Status run_evidence(Context& context, const EvidenceOptions& options) {
   report_data.resize(64, 0);
   ENSIGN_TRY(enclave, context.enclave());
   ENSIGN_TRY(reply, enclave->evidence({report_data}));
+  if (!options.out_dir.empty()) {
+    ENSIGN_CHECK(write_tpm_evidence_files(reply.evidence, options.out_dir));
+    std::cerr << "wrote quote.msg, quote.sig, quote.pcrs and ak.pub.pem to " << options.out_dir
+              << "\n";
+    if (options.output.empty()) {
+      return {};
+    }
+  }
   if (options.output.empty() || options.output == "-") {
     std::cout.write(reinterpret_cast<const char*>(reply.evidence.data()),
                     static_cast<std::streamsize>(reply.evidence.size()));
@@ -283,6 +293,9 @@ void add_attest_commands(CLI::App& app, Context& context, int& exit_code) {
   evidence->add_option("--nonce", evidence_options->nonce, "Hex, 1 to 64 bytes (zero-padded)")
       ->required();
   evidence->add_option("-o,--output", evidence_options->output, "Write to FILE (default stdout)");
+  evidence->add_option("--out-dir", evidence_options->out_dir,
+                       "tpm: also write quote.msg, quote.sig, quote.pcrs and ak.pub.pem to DIR, "
+                       "as tpm2_checkquote reads them");
   evidence->callback([&context, &exit_code, evidence_options] {
     auto done = run_evidence(context, *evidence_options);
     if (!done) {

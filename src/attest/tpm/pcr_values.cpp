@@ -89,6 +89,12 @@ Result<std::vector<Bytes>> parse_serialized(ByteView file) {
   return values;
 }
 
+void store_le(Bytes& bytes, std::size_t offset, std::uint64_t value, std::size_t size) {
+  for (std::size_t index = 0; index < size; ++index) {
+    bytes[offset + index] = static_cast<std::uint8_t>(value >> (8 * index));
+  }
+}
+
 // TextListing reads the PCR listing tpm2-tools prints, line by line.
 class TextListing {
  public:
@@ -218,6 +224,35 @@ Result<std::vector<Bytes>> parse_pcr_values(ByteView file_contents) {
     return fail(invalid("the input holds no PCR value"));
   }
   return values;
+}
+
+Result<Bytes> serialize_pcr_values(const std::vector<PcrSelection>& selections,
+                                   const std::vector<Bytes>& values) {
+  if (selections.size() > kSelectionSlots) {
+    return fail(invalid(std::to_string(selections.size()) + " banks exceed 16"));
+  }
+  ENSIGN_CHECK(assign_pcr_values(selections, values));
+  std::size_t lists = (values.size() + kDigestSlots - 1) / kDigestSlots;
+  Bytes file(kDigestListsOffset + lists * kDigestListImageSize, 0);
+  store_le(file, 0, selections.size(), 4);
+  for (std::size_t slot = 0; slot < selections.size(); ++slot) {
+    std::size_t offset = 4 + slot * kSelectionSlotSize;
+    store_le(file, offset, selections[slot].hash_alg, 2);
+    file[offset + 2] = static_cast<std::uint8_t>(selections[slot].select.size());
+    std::copy(selections[slot].select.begin(), selections[slot].select.end(),
+              file.begin() + static_cast<std::ptrdiff_t>(offset + 3));
+  }
+  store_le(file, kSelectionImageSize, lists, 4);
+  for (std::size_t index = 0; index < values.size(); ++index) {
+    std::size_t list_offset = kDigestListsOffset + (index / kDigestSlots) * kDigestListImageSize;
+    std::size_t in_list = std::min(kDigestSlots, values.size() - index / kDigestSlots * kDigestSlots);
+    store_le(file, list_offset, in_list, 4);
+    std::size_t offset = list_offset + 4 + (index % kDigestSlots) * kDigestSlotSize;
+    store_le(file, offset, values[index].size(), 2);
+    std::copy(values[index].begin(), values[index].end(),
+              file.begin() + static_cast<std::ptrdiff_t>(offset + 2));
+  }
+  return file;
 }
 
 Result<std::vector<PcrValue>> assign_pcr_values(const std::vector<PcrSelection>& selections,

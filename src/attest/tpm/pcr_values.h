@@ -28,6 +28,13 @@ inline constexpr std::size_t kMaxPcrFileSize = 64 * 1024;
 // not its bank's digest length.
 Result<std::vector<Bytes>> parse_pcr_values(ByteView file_contents);
 
+// serialize_pcr_values writes `values` of `selections` as tpm2-tools' serialized PCR file (what
+// tpm2_quote -o writes and tpm2_checkquote -f reads), eight values per digest list as
+// TPM2_PCR_Read returns them. Fails with InvalidArgument as assign_pcr_values does, or when there
+// are more than 16 banks.
+Result<Bytes> serialize_pcr_values(const std::vector<PcrSelection>& selections,
+                                   const std::vector<Bytes>& values);
+
 // PcrValue is one PCR value placed in a quote's selection.
 struct PcrValue {
   const TpmHash* bank = nullptr;
