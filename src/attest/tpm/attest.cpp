@@ -1,109 +1,43 @@
 #include "attest/tpm/attest.h"
 
 #include <array>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "attest/tpm/algorithms.h"
-#include "core/wire.h"
+#include "attest/tpm/internal/attest_header.h"
+#include "attest/tpm/internal/reader.h"
 
 namespace ensign::attest::tpm {
 namespace {
 
-// The TPMI_ST_ATTEST values other than a quote, so a refusal can say what it got instead.
-constexpr std::array<std::pair<std::uint16_t, std::string_view>, 7> kOtherAttestTypes = {{
+using internal::Reader;
+
+// The TPMI_ST_ATTEST values, so a refusal can say what it got and what it wanted.
+constexpr std::array<std::pair<std::uint16_t, std::string_view>, 8> kAttestTypes = {{
     {0x8014, "TPM_ST_ATTEST_NV"},
     {0x8015, "TPM_ST_ATTEST_COMMAND_AUDIT"},
     {0x8016, "TPM_ST_ATTEST_SESSION_AUDIT"},
     {0x8017, "TPM_ST_ATTEST_CERTIFY"},
+    {kStAttestQuote, "TPM_ST_ATTEST_QUOTE"},
     {0x8019, "TPM_ST_ATTEST_TIME"},
     {0x801a, "TPM_ST_ATTEST_CREATION"},
     {0x801c, "TPM_ST_ATTEST_NV_DIGEST"},
 }};
 
-// Reader reads the big-endian fields of one TPM structure; every error names the structure,
-// the field and the offset.
-class Reader {
- public:
-  Reader(ByteView input, std::string_view structure) : cursor_(input), structure_(structure) {}
-
-  Result<std::uint8_t> u8(std::string_view field) { return checked(cursor_.u8(), field); }
-  Result<std::uint16_t> u16(std::string_view field) { return checked(cursor_.u16(), field); }
-  Result<std::uint32_t> u32(std::string_view field) { return checked(cursor_.u32(), field); }
-
-  Result<std::uint64_t> u64(std::string_view field) {
-    auto high = cursor_.u32();
-    auto low = cursor_.u32();
-    if (!high || !low) {
-      return truncated(field);
+std::string_view attest_type_name(std::uint16_t type) {
+  for (const auto& [known, name] : kAttestTypes) {
+    if (known == type) {
+      return name;
     }
-    return (std::uint64_t{*high} << 32) | *low;
   }
-
-  // sized reads a TPM2B: a u16 size of at most `max_size` (and at least `min_size`) and as many
-  // bytes.
-  Result<Bytes> sized(std::string_view field, std::size_t max_size, std::size_t min_size = 0) {
-    std::size_t start = cursor_.position();
-    ENSIGN_TRY(size, u16(field));
-    if (size > max_size || size < min_size) {
-      return invalid(field,
-                     start,
-                     "size " + std::to_string(size) + " is outside " + std::to_string(min_size) +
-                         ".." + std::to_string(max_size));
-    }
-    auto bytes = cursor_.take(size);
-    if (!bytes) {
-      return truncated(field);
-    }
-    return Bytes(bytes->begin(), bytes->end());
-  }
-
-  // finish fails when bytes remain after the structure's last field.
-  Status finish(std::string_view last_field) const {
-    if (cursor_.remaining() != 0) {
-      return fail(ErrorCode::kInvalidArgument,
-                  std::string(structure_) + ": " + std::to_string(cursor_.remaining()) +
-                      " trailing bytes after " + std::string(last_field));
-    }
-    return {};
-  }
-
-  std::size_t position() const { return cursor_.position(); }
-
-  Error invalid(std::string_view field, std::size_t offset, const std::string& problem) const {
-    return Error(ErrorCode::kInvalidArgument,
-                 std::string(structure_) + ": " + std::string(field) + " (offset " +
-                     std::to_string(offset) + ") " + problem);
-  }
-
- private:
-  template <typename T>
-  Result<T> checked(std::optional<T> value, std::string_view field) const {
-    if (!value) {
-      return truncated(field);
-    }
-    return *value;
-  }
-
-  Error truncated(std::string_view field) const {
-    return Error(ErrorCode::kInvalidArgument,
-                 std::string(structure_) + ": input ends inside " + std::string(field) +
-                     " (offset " + std::to_string(cursor_.position()) + ")");
-  }
-
-  wire::Cursor cursor_;
-  std::string_view structure_;
-};
+  return {};
+}
 
 std::string describe_attest_type(std::uint16_t type) {
-  for (const auto& [known, name] : kOtherAttestTypes) {
-    if (known == type) {
-      return hex_code(type) + " (" + std::string(name) + ")";
-    }
-  }
-  return hex_code(type);
+  std::string_view name = attest_type_name(type);
+  return name.empty() ? hex_code(type) : hex_code(type) + " (" + std::string(name) + ")";
 }
 
 Result<std::vector<PcrSelection>> read_pcr_selection(Reader& reader) {
@@ -151,41 +85,7 @@ std::vector<unsigned> PcrSelection::pcrs() const {
 Result<QuoteAttest> parse_quote_attest(ByteView bytes) {
   Reader reader(bytes, "TPMS_ATTEST");
   QuoteAttest attest;
-  ENSIGN_TRY(magic, reader.u32("magic"));
-  if (magic != kTpmGeneratedValue) {
-    return fail(reader.invalid(
-        "magic",
-        0,
-        hex_code(magic) + " is not TPM_GENERATED_VALUE " + hex_code(kTpmGeneratedValue)));
-  }
-  attest.magic = magic;
-  ENSIGN_TRY(type, reader.u16("type"));
-  if (type != kStAttestQuote) {
-    return fail(reader.invalid(
-        "type",
-        4,
-        describe_attest_type(type) + " is not TPM_ST_ATTEST_QUOTE " + hex_code(kStAttestQuote)));
-  }
-  attest.type = type;
-  ENSIGN_TRY(qualified_signer, reader.sized("qualifiedSigner", kMaxNameSize));
-  attest.qualified_signer = std::move(qualified_signer);
-  ENSIGN_TRY(extra_data, reader.sized("extraData", kMaxDataSize));
-  attest.extra_data = std::move(extra_data);
-  ENSIGN_TRY(clock, reader.u64("clockInfo.clock"));
-  attest.clock = clock;
-  ENSIGN_TRY(reset_count, reader.u32("clockInfo.resetCount"));
-  attest.reset_count = reset_count;
-  ENSIGN_TRY(restart_count, reader.u32("clockInfo.restartCount"));
-  attest.restart_count = restart_count;
-  std::size_t safe_offset = reader.position();
-  ENSIGN_TRY(safe, reader.u8("clockInfo.safe"));
-  if (safe > 1) {
-    return fail(reader.invalid(
-        "clockInfo.safe", safe_offset, std::to_string(safe) + " is not a TPMI_YES_NO (0 or 1)"));
-  }
-  attest.safe = safe;
-  ENSIGN_TRY(firmware_version, reader.u64("firmwareVersion"));
-  attest.firmware_version = firmware_version;
+  ENSIGN_CHECK(internal::read_attest_header(reader, kStAttestQuote, attest));
   ENSIGN_TRY(pcr_select, read_pcr_selection(reader));
   attest.pcr_select = std::move(pcr_select);
   ENSIGN_TRY(pcr_digest, reader.sized("pcrDigest", kMaxDigestSize));
@@ -226,19 +126,67 @@ nlohmann::json attest_claims(const QuoteAttest& attest) {
   for (const auto& selection : attest.pcr_select) {
     pcr_select.push_back({{"hash_alg", hex_code(selection.hash_alg)}, {"pcrs", selection.pcrs()}});
   }
+  nlohmann::json claims = internal::attest_header_claims(attest);
+  claims["pcr_select"] = std::move(pcr_select);
+  claims["pcr_digest"] = hex_encode(attest.pcr_digest);
+  return claims;
+}
+
+namespace internal {
+
+Status read_attest_header(Reader& reader, std::uint16_t type, AttestHeader& header) {
+  ENSIGN_TRY(magic, reader.u32("magic"));
+  if (magic != kTpmGeneratedValue) {
+    return fail(reader.invalid(
+        "magic",
+        0,
+        hex_code(magic) + " is not TPM_GENERATED_VALUE " + hex_code(kTpmGeneratedValue)));
+  }
+  header.magic = magic;
+  ENSIGN_TRY(found_type, reader.u16("type"));
+  if (found_type != type) {
+    return fail(reader.invalid("type",
+                               4,
+                               describe_attest_type(found_type) + " is not " +
+                                   std::string(attest_type_name(type)) + " " + hex_code(type)));
+  }
+  header.type = found_type;
+  ENSIGN_TRY(qualified_signer, reader.sized("qualifiedSigner", kMaxNameSize));
+  header.qualified_signer = std::move(qualified_signer);
+  ENSIGN_TRY(extra_data, reader.sized("extraData", kMaxDataSize));
+  header.extra_data = std::move(extra_data);
+  ENSIGN_TRY(clock, reader.u64("clockInfo.clock"));
+  header.clock = clock;
+  ENSIGN_TRY(reset_count, reader.u32("clockInfo.resetCount"));
+  header.reset_count = reset_count;
+  ENSIGN_TRY(restart_count, reader.u32("clockInfo.restartCount"));
+  header.restart_count = restart_count;
+  std::size_t safe_offset = reader.position();
+  ENSIGN_TRY(safe, reader.u8("clockInfo.safe"));
+  if (safe > 1) {
+    return fail(reader.invalid(
+        "clockInfo.safe", safe_offset, std::to_string(safe) + " is not a TPMI_YES_NO (0 or 1)"));
+  }
+  header.safe = safe;
+  ENSIGN_TRY(firmware_version, reader.u64("firmwareVersion"));
+  header.firmware_version = firmware_version;
+  return {};
+}
+
+nlohmann::json attest_header_claims(const AttestHeader& header) {
   return {
-      {"magic", hex_code(attest.magic)},
-      {"type", hex_code(attest.type)},
-      {"qualified_signer", hex_encode(attest.qualified_signer)},
-      {"extra_data", hex_encode(attest.extra_data)},
-      {"clock", attest.clock},
-      {"reset_count", attest.reset_count},
-      {"restart_count", attest.restart_count},
-      {"safe", attest.safe},
-      {"firmware_version", hex_code(attest.firmware_version)},
-      {"pcr_select", std::move(pcr_select)},
-      {"pcr_digest", hex_encode(attest.pcr_digest)},
+      {"magic", hex_code(header.magic)},
+      {"type", hex_code(header.type)},
+      {"qualified_signer", hex_encode(header.qualified_signer)},
+      {"extra_data", hex_encode(header.extra_data)},
+      {"clock", header.clock},
+      {"reset_count", header.reset_count},
+      {"restart_count", header.restart_count},
+      {"safe", header.safe},
+      {"firmware_version", hex_code(header.firmware_version)},
   };
 }
+
+}  // namespace internal
 
 }  // namespace ensign::attest::tpm

@@ -38,8 +38,9 @@ struct PcrSelection {
   std::vector<unsigned> pcrs() const;
 };
 
-// QuoteAttest is a parsed TPMS_ATTEST whose attested member is a TPMS_QUOTE_INFO.
-struct QuoteAttest {
+// AttestHeader is what every TPMS_ATTEST holds before its attested member: magic, type,
+// qualifiedSigner, extraData, clockInfo (TPMS_CLOCK_INFO) and firmwareVersion.
+struct AttestHeader {
   std::uint32_t magic = 0;
   std::uint16_t type = 0;
   Bytes qualified_signer;
@@ -49,6 +50,10 @@ struct QuoteAttest {
   std::uint32_t restart_count = 0;
   std::uint8_t safe = 0;
   std::uint64_t firmware_version = 0;
+};
+
+// QuoteAttest is a parsed TPMS_ATTEST whose attested member is a TPMS_QUOTE_INFO.
+struct QuoteAttest : AttestHeader {
   std::vector<PcrSelection> pcr_select;
   Bytes pcr_digest;
 };

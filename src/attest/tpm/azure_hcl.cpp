@@ -1,13 +1,12 @@
 #include "attest/tpm/azure_hcl.h"
 
-#include <openssl/core_names.h>
-#include <openssl/param_build.h>
 #include <openssl/pem.h>
 
 #include <string>
 #include <string_view>
 
 #include "attest/tpm/internal/little_endian.h"
+#include "attest/tpm/internal/rsa_public_key.h"
 #include "attest/tpm/json_input.h"
 #include "core/openssl_handles.h"
 #include "crypto/hash.h"
@@ -18,10 +17,6 @@ namespace {
 
 using internal::read_le32;
 using nlohmann::json;
-
-using ParamBuilderPtr =
-    std::unique_ptr<OSSL_PARAM_BLD, OpenSslDeleter<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>>;
-using ParamsPtr = std::unique_ptr<OSSL_PARAM, OpenSslDeleter<OSSL_PARAM, OSSL_PARAM_free>>;
 
 constexpr std::uint32_t kHclSignature = 0x414c4348;  // "HCLA" read little-endian
 constexpr std::size_t kHeaderSize = 0x20;
@@ -130,28 +125,6 @@ Result<Bytes> jwk_integer(const json& jwk,
   return std::move(value).value();
 }
 
-// rsa_public_key_der returns the DER SubjectPublicKeyInfo of the RSA key (n, e).
-Result<Bytes> rsa_public_key_der(ByteView modulus, ByteView exponent) {
-  BignumPtr n(BN_bin2bn(modulus.data(), static_cast<int>(modulus.size()), nullptr));
-  BignumPtr e(BN_bin2bn(exponent.data(), static_cast<int>(exponent.size()), nullptr));
-  ParamBuilderPtr builder(OSSL_PARAM_BLD_new());
-  if (!n || !e || !builder ||
-      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
-      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1) {
-    return fail(openssl_error("cannot hold the HCLAkPub RSA parameters"));
-  }
-  ParamsPtr params(OSSL_PARAM_BLD_to_param(builder.get()));
-  EvpPkeyCtxPtr context(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
-  EVP_PKEY* key = nullptr;
-  if (!params || !context || EVP_PKEY_fromdata_init(context.get()) != 1 ||
-      EVP_PKEY_fromdata(context.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
-    return fail(
-        openssl_error("HCL report: HCLAkPub is not a usable RSA key", ErrorCode::kInvalidArgument));
-  }
-  EvpPkeyPtr owned(key);
-  return crypto::public_key_to_der(owned.get());
-}
-
 Result<Bytes> ak_from_runtime_data(ByteView runtime_data) {
   ENSIGN_TRY(root, parse_json_input(runtime_data, kMaxRuntimeDataSize, "HCL report runtime data"));
   if (!root.is_object() || !root.contains("keys") || !root.at("keys").is_array()) {
@@ -166,7 +139,11 @@ Result<Bytes> ak_from_runtime_data(ByteView runtime_data) {
     }
     ENSIGN_TRY(modulus, jwk_integer(jwk, "n", kMinRsaModulusSize, kMaxRsaModulusSize));
     ENSIGN_TRY(exponent, jwk_integer(jwk, "e", 1, kMaxRsaExponentSize));
-    return rsa_public_key_der(modulus, exponent);
+    auto der = internal::rsa_public_key_der(modulus, exponent);
+    if (!der) {
+      return fail(der.error().with_context("HCL report: HCLAkPub"));
+    }
+    return std::move(der).value();
   }
   return fail(invalid("runtime data has no key whose kid is HCLAkPub"));
 }

@@ -61,7 +61,7 @@ Status verify_tpm_signature(const TpmSignature& signature, EVP_PKEY* ak, ByteVie
       EVP_DigestVerifyInit(
           context.get(), &key_context, find_tpm_hash(signature.hash_alg)->evp_md(), nullptr, ak) !=
           1) {
-    return fail(openssl_error("cannot start verifying the quote signature"));
+    return fail(openssl_error("cannot start verifying the signature"));
   }
   if (signature.sig_alg == kAlgRsapss &&
       (EVP_PKEY_CTX_set_rsa_padding(key_context, RSA_PKCS1_PSS_PADDING) != 1 ||
