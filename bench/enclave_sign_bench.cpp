@@ -36,7 +36,7 @@ struct EnclaveSession {
     char pattern[] = "/tmp/ensign-bench-XXXXXX";
     state_dir = ::mkdtemp(pattern);
     host::EnclaveLaunch launch{std::string(ENSIGN_BIN_DIR) + "/ensign-enclave", state_dir, true,
-                               false};
+                               false, "sim", ""};
     auto started = host::EnclaveClient::start(launch);
     if (!started) {
       std::fprintf(stderr, "cannot start the enclave: %s\n", started.error().message().c_str());

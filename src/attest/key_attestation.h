@@ -1,8 +1,10 @@
 // key_attestation.h: checking a key attestation, the platform evidence that binds a public key
-// to an enclave: the evidence must be signed by the platform's root, its report data must be
-// SHA-256 of the key's DER SPKI followed by 32 zero bytes, and its measurement may be pinned.
+// to an enclave: the evidence must be signed by the platform's root (sim: the sim root; tpm: the
+// installation's attestation key), its report data must be SHA-256 of the key's DER SPKI followed
+// by 32 zero bytes, and its measurement may be pinned.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +23,8 @@ struct KeyAttestationResult {
   Bytes measurement;
   Bytes report_data;
   std::vector<std::string> flags;  // e.g. "simulated", "debug"
+  // What the platform adds (tpm: the quote, the certification and the key's TPMA_OBJECT names).
+  nlohmann::json details = nlohmann::json::object();
 };
 
 // verify_key_attestation checks `evidence` from `platform` against the platform root key

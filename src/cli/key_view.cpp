@@ -20,6 +20,9 @@ nlohmann::json attestation_json(const attest::KeyAttestationResult& result, Byte
       {"flags", result.flags},
       {"evidence", base64_encode(evidence)},
   };
+  if (!result.details.empty()) {
+    out[result.platform] = result.details;
+  }
   if (!result.verified) {
     out["reason"] = result.reason;
   }

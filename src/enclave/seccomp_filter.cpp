@@ -61,13 +61,14 @@ Status add_rule(scmp_filter_ctx filter, int syscall, unsigned count, const scmp_
 
 // allow_tpm_connection adds what a tpm2-tss TCTI calls after the filter (seen under strace with
 // the swtpm and device TCTIs): a new TCP or Unix stream socket per command, its connect, I/O on
-// it, the poll of the response timeout, and its close.
+// it, its close, and arming the response deadline (tee/tpm/esys.h).
 Status allow_tpm_connection(scmp_filter_ctx filter, scmp_datum_t socket) {
   const scmp_arg_cmp above_socket[] = {{0, SCMP_CMP_GT, socket, 0}};
   for (int syscall : {SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(close), SCMP_SYS(connect)}) {
     ENSIGN_CHECK(add_rule(filter, syscall, 1, above_socket));
   }
-  for (int syscall : {SCMP_SYS(poll), SCMP_SYS(ppoll)}) {
+  // poll: the device TCTI's wait; alarm and setitimer: the TPM's response deadline.
+  for (int syscall : {SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(alarm), SCMP_SYS(setitimer)}) {
     ENSIGN_CHECK(add_rule(filter, syscall, 0, nullptr));
   }
   // socket(2)'s type may carry SOCK_CLOEXEC or SOCK_NONBLOCK: compare the type bits only.

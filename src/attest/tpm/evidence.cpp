@@ -12,19 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-Result<Bytes> decode_member(const json& object,
-                            std::string_view key,
-                            const std::string& path,
-                            bool base64) {
-  ENSIGN_TRY(text, string_member(object, key, path));
-  auto decoded = base64 ? base64_decode(text) : hex_decode(text);
-  if (!decoded) {
-    return fail(ErrorCode::kInvalidArgument,
-                path + "." + std::string(key) + ": " + decoded.error().message());
-  }
-  return std::move(decoded).value();
-}
-
 Result<std::optional<std::vector<Bytes>>> optional_pcrs(const json& object,
                                                         const std::string& path) {
   auto found = object.find("pcrs");

@@ -88,6 +88,19 @@ Result<std::string> string_member(const json& object,
   return found->get<std::string>();
 }
 
+Result<Bytes> decode_member(const nlohmann::json& object,
+                            std::string_view key,
+                            const std::string& path,
+                            bool base64) {
+  ENSIGN_TRY(text, string_member(object, key, path));
+  auto decoded = base64 ? base64_decode(text) : hex_decode(text);
+  if (!decoded) {
+    return fail(ErrorCode::kInvalidArgument,
+                path + "." + std::string(key) + ": " + decoded.error().message());
+  }
+  return std::move(decoded).value();
+}
+
 Result<std::vector<Bytes>> hex_strings(const json& array,
                                        std::size_t max_count,
                                        std::size_t max_length,

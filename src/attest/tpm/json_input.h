@@ -29,6 +29,14 @@ Result<std::string> string_member(const nlohmann::json& object,
                                   std::string_view key,
                                   const std::string& path);
 
+// decode_member returns the bytes of object[key], a base64 (or, without `base64`, hex) string,
+// named "<path>.<key>" in errors. Fails with InvalidArgument when it is missing, not a string or
+// not valid base64/hex.
+Result<Bytes> decode_member(const nlohmann::json& object,
+                            std::string_view key,
+                            const std::string& path,
+                            bool base64);
+
 // hex_strings returns the byte strings of a JSON array of hex strings (an optional "0x" prefix is
 // allowed) of at most `max_count` entries, each 1..`max_length` bytes. Fails with
 // InvalidArgument naming the entry.

@@ -1,8 +1,13 @@
 #include "tee/tpm/esys.h"
 
 #include <tss2/tss2_rc.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <utility>
 
 namespace ensign::tee::tpm {
@@ -26,7 +31,40 @@ ErrorCode error_code_of(TSS2_RC rc) {
   return ErrorCode::kInternal;
 }
 
+// The deadline's message, put together before the alarm is armed: the handler only writes it.
+char deadline_message[512];
+std::size_t deadline_message_size = 0;
+
+void on_deadline(int) {
+  ssize_t ignored = ::write(STDERR_FILENO, deadline_message, deadline_message_size);
+  (void)ignored;
+  ::_exit(kTpmDeadlineExitStatus);
+}
+
 }  // namespace
+
+Status ResponseDeadline::install_handler() {
+  struct sigaction action {};
+  action.sa_handler = on_deadline;
+  sigemptyset(&action.sa_mask);
+  if (::sigaction(SIGALRM, &action, nullptr) != 0) {
+    return fail(ErrorCode::kInternal,
+                std::string("cannot install the TPM deadline handler: ") + std::strerror(errno));
+  }
+  return {};
+}
+
+ResponseDeadline::ResponseDeadline(std::string_view what) {
+  std::string message = "ensign-enclave: the TPM did not answer within " +
+                        std::to_string(kTpmDeadlineSeconds) + " s: " + std::string(what) + "\n";
+  deadline_message_size = std::min(message.size(), sizeof deadline_message);
+  std::memcpy(deadline_message, message.data(), deadline_message_size);
+  ::alarm(kTpmDeadlineSeconds);
+}
+
+ResponseDeadline::~ResponseDeadline() {
+  ::alarm(0);
+}
 
 bool is_tpm_error(TSS2_RC rc, TSS2_RC tpm_rc) {
   if ((rc & TSS2_RC_LAYER_MASK) != TSS2_TPM_RC_LAYER) {
@@ -58,10 +96,6 @@ Result<std::unique_ptr<EsysContext>> EsysContext::connect(const std::string& tct
     return tpm_failure("Esys_Initialize on TCTI \"" + tcti + "\"", rc);
   }
   std::unique_ptr<EsysContext> context(new EsysContext(tcti_context, esys));
-  rc = Esys_SetTimeout(esys, kTpmResponseTimeoutMs);
-  if (rc != TSS2_RC_SUCCESS) {
-    return tpm_failure("Esys_SetTimeout", rc);
-  }
   rc = Esys_Startup(esys, TPM2_SU_CLEAR);
   if (rc != TSS2_RC_SUCCESS && !is_tpm_error(rc, TPM2_RC_INITIALIZE)) {
     return tpm_failure("TPM2_Startup on TCTI \"" + tcti + "\"", rc);

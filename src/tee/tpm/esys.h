@@ -15,9 +15,11 @@
 
 namespace ensign::tee::tpm {
 
-// A TPM answers in milliseconds; key generation on a slow chip takes seconds. Past this a
-// command fails instead of waiting for a TPM that is gone or serving another client.
-inline constexpr std::int32_t kTpmResponseTimeoutMs = 30'000;
+// A TPM answers in milliseconds; ECC key generation on a slow chip takes a second or two. Past
+// this an operation is abandoned instead of waiting for a TPM that is gone or stuck.
+inline constexpr unsigned kTpmDeadlineSeconds = 15;
+// The exit status of a process whose TPM did not answer in time (see ResponseDeadline).
+inline constexpr int kTpmDeadlineExitStatus = 4;
 
 struct EsysFree {
   void operator()(void* memory) const { Esys_Free(memory); }
@@ -35,12 +37,29 @@ Unexpected tpm_failure(std::string_view command, TSS2_RC rc);
 // or format-zero code), whichever handle, session or parameter it names.
 bool is_tpm_error(TSS2_RC rc, TSS2_RC tpm_rc);
 
+// ResponseDeadline bounds the TPM work of one operation. ESYS's synchronous calls retry for as
+// long as the TCTI says "try again", and the swtpm TCTI's start-up handshake reads without a
+// timeout, so a TPM that accepts connections and never answers would hang the enclave. While a
+// deadline lives, SIGALRM is due after kTpmDeadlineSeconds; when it comes, the process writes
+// "ensign-enclave: the TPM did not answer within 15 s: <what>" on stderr and exits with
+// kTpmDeadlineExitStatus. Deadlines do not nest.
+class ResponseDeadline {
+ public:
+  // install_handler installs the SIGALRM handler; once, before the seccomp filter.
+  static Status install_handler();
+
+  explicit ResponseDeadline(std::string_view what);
+  ~ResponseDeadline();
+  ResponseDeadline(const ResponseDeadline&) = delete;
+  ResponseDeadline& operator=(const ResponseDeadline&) = delete;
+};
+
 // EsysContext is one connection to a TPM.
 class EsysContext {
  public:
   // connect loads the TCTI `tcti` (tpm2-tss's "name:configuration", e.g.
-  // "swtpm:host=127.0.0.1,port=2321" or "device:/dev/tpmrm0"), starts ESYS on it with
-  // kTpmResponseTimeoutMs, and sends TPM2_Startup(CLEAR) unless the TPM is already started.
+  // "swtpm:host=127.0.0.1,port=2321" or "device:/dev/tpmrm0"), starts ESYS on it and sends
+  // TPM2_Startup(CLEAR) unless the TPM is already started.
   // Fails with Unavailable naming the TCTI when there is no TPM there.
   static Result<std::unique_ptr<EsysContext>> connect(const std::string& tcti);
   ~EsysContext();

@@ -2,7 +2,6 @@
 
 #include <cstring>
 
-#include "crypto/hash.h"
 #include "tee/tpm/esys.h"
 
 namespace ensign::tee::tpm {
@@ -26,13 +25,6 @@ TPML_PCR_SELECTION enclave_pcr_selection() {
 
 TPML_PCR_SELECTION quoted_pcr_selection() {
   return sha256_selection(kQuotedPcrs.data(), kQuotedPcrs.size());
-}
-
-Bytes enclave_pcr_value(ByteView measurement) {
-  Bytes extended(32, 0);
-  Bytes event = crypto::sha256(measurement);
-  extended.insert(extended.end(), event.begin(), event.end());
-  return crypto::sha256(extended);
 }
 
 Result<std::vector<Bytes>> read_pcrs(ESYS_CONTEXT* esys, const TPML_PCR_SELECTION& selection) {

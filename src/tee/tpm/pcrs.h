@@ -20,19 +20,16 @@
 
 #include "core/bytes.h"
 #include "core/result.h"
+#include "tee/tpm/enclave_pcr.h"
 
 namespace ensign::tee::tpm {
 
-inline constexpr unsigned kEnclavePcr = 16;
 inline constexpr std::array<unsigned, 9> kQuotedPcrs = {0, 1, 2, 3, 4, 5, 6, 7, kEnclavePcr};
 
 // sha256_selection selects `pcrs` of the SHA-256 bank.
 TPML_PCR_SELECTION sha256_selection(const unsigned* pcrs, std::size_t count);
 TPML_PCR_SELECTION enclave_pcr_selection();
 TPML_PCR_SELECTION quoted_pcr_selection();
-
-// enclave_pcr_value returns what PCR 16 holds after the enclave of `measurement` started.
-Bytes enclave_pcr_value(ByteView measurement);
 
 // read_pcrs returns the values of `selection`'s SHA-256 PCRs in ascending order. Fails with the
 // TPM's error, or Internal when the TPM returns fewer values than selected.

@@ -121,6 +121,8 @@ Result<std::unique_ptr<TpmPlatform>> TpmPlatform::open(const TpmOptions& options
   if (options.measurement.size() != sim::kMeasurementSize) {
     return fail(ErrorCode::kInvalidArgument, "the enclave measurement must be 48 bytes");
   }
+  ENSIGN_CHECK(ResponseDeadline::install_handler());
+  ResponseDeadline deadline("starting on the TPM at TCTI \"" + options.tcti + "\"");
   ENSIGN_TRY(esys, EsysContext::connect(options.tcti));
   ESYS_CONTEXT* context = esys->get();
   ENSIGN_TRY(srk, srk_handle(context, options.create));
@@ -167,6 +169,7 @@ Result<Bytes> TpmPlatform::evidence(ByteView report_data) {
     return fail(ErrorCode::kInvalidArgument,
                 "report data must be 64 bytes, got " + std::to_string(report_data.size()));
   }
+  ResponseDeadline deadline("TPM2_Quote");
   ENSIGN_TRY(ak, load_attestation_key());
   ENSIGN_TRY(quoted, quote(esys_->get(), ak.get(), report_data, quoted_pcr_selection()));
   ENSIGN_TRY(pcrs, read_pcrs(esys_->get(), quoted_pcr_selection()));
@@ -193,6 +196,7 @@ bool TpmPlatform::holds(crypto::KeyAlgorithm algorithm) const {
 Result<HeldKey> TpmPlatform::create_key(crypto::KeyAlgorithm algorithm,
                                         std::string_view object_id) {
   ENSIGN_TRY(area, signing_key_template(algorithm));
+  ResponseDeadline deadline("TPM2_Create, TPM2_Certify and TPM2_Quote of a new key");
   loaded_ = {};  // three object slots: the new key and the AK need two
   ESYS_CONTEXT* context = esys_->get();
   ENSIGN_TRY(created, create_object(context, srk_, area, "the signing key"));
@@ -252,6 +256,7 @@ Result<Bytes> TpmPlatform::sign_digest(std::string_view object_id, ByteView key_
                     std::to_string(digest_size) + "-byte digests, not " +
                     std::to_string(digest.size()) + " bytes");
   }
+  ResponseDeadline deadline("TPM2_Sign with key " + std::string(object_id));
   ENSIGN_TRY(key, loaded_key(object_id, key_blob, algorithm));
   TPM2B_DIGEST tpm_digest{};
   tpm_digest.size = static_cast<UINT16>(digest.size());

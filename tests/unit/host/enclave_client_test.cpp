@@ -98,7 +98,7 @@ TEST_F(EnclaveClientTest, ADeadEnclaveIsReportedNotAwaited) {
 }
 
 TEST(EnclaveClientStartTest, MissingBinaryFailsClearly) {
-  auto started = EnclaveClient::start({"/nonexistent/ensign-enclave", "/tmp", false, false});
+  auto started = EnclaveClient::start({"/nonexistent/ensign-enclave", "/tmp", false, false, "sim", ""});
   ASSERT_FALSE(started);
   EXPECT_EQ(started.error().code(), ErrorCode::kUnavailable);
   EXPECT_NE(started.error().message().find("/nonexistent/ensign-enclave"), std::string::npos);
@@ -106,7 +106,7 @@ TEST(EnclaveClientStartTest, MissingBinaryFailsClearly) {
 
 TEST(EnclaveClientStartTest, MissingRootReportsTheEnclavesReason) {
   test::ScratchDirectory empty;
-  auto started = EnclaveClient::start({enclave_binary(), empty.root(), false, false});
+  auto started = EnclaveClient::start({enclave_binary(), empty.root(), false, false, "sim", ""});
   ASSERT_FALSE(started);
   EXPECT_EQ(started.error().code(), ErrorCode::kFailedPrecondition);
   EXPECT_NE(started.error().message().find("ensign-enclave: "), std::string::npos)

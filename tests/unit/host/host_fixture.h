@@ -23,7 +23,7 @@ class HostFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     home_ = scratch_.root();
-    auto started = EnclaveClient::start({enclave_binary(), home_, true, false});
+    auto started = EnclaveClient::start({enclave_binary(), home_, true, false, "sim", ""});
     ASSERT_TRUE(started) << started.error().message();
     enclave_ = std::move(started).value();
     auto opened = open_store(home_, store::OpenMode::kCreate);
