@@ -1,7 +1,9 @@
 // fuzz_tpm_certify: libFuzzer target for TPM2_Certify verification (src/attest/tpm): the first
 // byte picks the function, the rest is its input: parse_public_area, parse_public_area_sized,
-// parse_certify_attest, object_name, or verify_certification of an input split as
-// [u16 attest size][attest][u16 signature size][signature][TPMT_PUBLIC], with swtpm's AK.
+// parse_certify_attest, object_name, verify_certification of an input split as
+// [u16 attest size][attest][u16 signature size][signature][TPMT_PUBLIC], with swtpm's AK, or
+// verify_tpm_key_attestation of a whole key attestation document with the AK and key of the seed
+// key_attestation (one that ensign's tpm platform made on swtpm).
 //
 // The seeds in corpus/ are the swtpm outputs of tests/unit/attest/tpm/swtpm_vectors.h (file names
 // say which function each feeds), so verify_certification's seed verifies and mutations of it
@@ -11,6 +13,7 @@
 #include <optional>
 
 #include "attest/tpm/certify.h"
+#include "attest/tpm/key_attestation.h"
 #include "attest/tpm/public_area.h"
 #include "core/bytes.h"
 #include "core/wire.h"
@@ -98,6 +101,24 @@ void verify(ensign::ByteView input) {
   (void)certification.claims.dump();
 }
 
+// The AK and key of corpus/key_attestation, DER SPKI.
+constexpr const char* kDocumentAk =
+    "3059301306072a8648ce3d020106082a8648ce3d03010703420004463c2f4f752d4b1e2aede8ff07a68a6419cd3b3d"
+    "034a878cb16e9c35e1eaff6147e82b68e985fb5042d6363147966d2814cb518f6cd7e6dfb07008e5ffc22a02";
+constexpr const char* kDocumentKey =
+    "3059301306072a8648ce3d020106082a8648ce3d0301070342000484dbc4a39b73739c7a223a2e173888fece041d"
+    "c0ff2ef549295a387e37932b6ec2a5e685de88e9e74eac36d4223c087e1e58be7480e3caab15c74b6856bb3ced";
+
+void verify_key_attestation(ensign::ByteView input) {
+  static const ensign::Bytes ak = tpm::test::bytes(kDocumentAk);
+  static const ensign::Bytes key = tpm::test::bytes(kDocumentKey);
+  tpm::TpmKeyAttestation attestation = tpm::verify_tpm_key_attestation(input, key, ak);
+  if (attestation.verified() && attestation.attributes.empty()) {
+    __builtin_trap();
+  }
+  (void)attestation.claims.dump();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -105,7 +126,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   ensign::ByteView input(data + 1, size - 1);
-  switch (data[0] % 5) {
+  switch (data[0] % 6) {
     case 0:
       parse_public(input);
       break;
@@ -118,8 +139,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 3:
       name(input);
       break;
-    default:
+    case 4:
       verify(input);
+      break;
+    default:
+      verify_key_attestation(input);
       break;
   }
   return 0;
