@@ -216,14 +216,14 @@ Result<HeldKey> TpmPlatform::create_key(crypto::KeyAlgorithm algorithm,
                                             std::move(quoted), std::move(pcrs),
                                             std::move(certified), std::move(key_public)});
   }
-  loaded_ = {crypto::sha256(key_blob), algorithm, std::move(key)};
+  loaded_ = {std::string(object_id), crypto::sha256(key_blob), algorithm, std::move(key)};
   return HeldKey{std::move(public_key), std::move(key_blob), std::move(attestation)};
 }
 
 Result<ESYS_TR> TpmPlatform::loaded_key(std::string_view object_id, ByteView key_blob,
                                         crypto::KeyAlgorithm algorithm) {
   Bytes digest = crypto::sha256(key_blob);
-  if (!loaded_.handle || loaded_.blob_digest != digest) {
+  if (!loaded_.handle || loaded_.object_id != object_id || loaded_.blob_digest != digest) {
     ENSIGN_TRY(encoded, unseal(SealPurpose::kSigningKey, object_id, key_blob));
     ENSIGN_TRY(blob, decode_object_blob(encoded.view()));
     ENSIGN_TRY(expected, signing_key_template(algorithm));
@@ -236,7 +236,7 @@ Result<ESYS_TR> TpmPlatform::loaded_key(std::string_view object_id, ByteView key
     }
     loaded_ = {};
     ENSIGN_TRY(handle, load_object(esys_->get(), srk_, blob, "key " + std::string(object_id)));
-    loaded_ = {std::move(digest), algorithm, std::move(handle)};
+    loaded_ = {std::string(object_id), std::move(digest), algorithm, std::move(handle)};
   }
   if (loaded_.algorithm != algorithm) {
     return fail(ErrorCode::kInvalidArgument,

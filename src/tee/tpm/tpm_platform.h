@@ -65,7 +65,10 @@ class TpmPlatform final : public Platform, public KeyHolder {
                             crypto::KeyAlgorithm algorithm, ByteView digest) override;
 
  private:
+  // LoadedKey is the signing key kept loaded: found only by its object id and the SHA-256 of the
+  // very blob it was unsealed from.
   struct LoadedKey {
+    std::string object_id;
     Bytes blob_digest;
     crypto::KeyAlgorithm algorithm = crypto::KeyAlgorithm::kEcdsaP256;
     TransientHandle handle;
