@@ -27,6 +27,7 @@
 #include "crypto/keys.h"
 #include "support/corrupt.h"
 #include "support/scratch_directory.h"
+#include "support/software_tpm.h"
 #include "swtpm_vectors.h"
 
 namespace ensign::attest::tpm {
@@ -223,78 +224,6 @@ TEST(StoredCertificationTest, RefusesMalformedInputsByName) {
 
 // ---- Certifications swtpm makes ----
 
-bool tools_installed() {
-  return std::system(
-             "command -v swtpm tpm2_createprimary tpm2_create tpm2_load tpm2_readpublic "
-             "tpm2_certify tpm2_evictcontrol tpm2_send tpm2_flushcontext >/dev/null 2>&1") == 0;
-}
-
-// SoftwareTpm is one swtpm (a TPM 2.0 simulator, no resource manager, three object slots) on a
-// Unix socket in a scratch directory, stopped when destroyed. It is verify_swtpm_test.cpp's,
-// written again until tests/support has a shared one.
-class SoftwareTpm {
- public:
-  explicit SoftwareTpm(const ensign::test::ScratchDirectory& scratch)
-      : scratch_(scratch), socket_(scratch.path("tpm.sock")) {
-    std::filesystem::create_directory(scratch.path("state"));
-    std::string start = "swtpm socket --tpm2 --daemon --flags not-need-init,startup-clear" +
-                        (" --server type=unixio,path=" + socket_) +
-                        (" --ctrl type=unixio,path=" + socket_ + ".ctrl") +
-                        (" --tpmstate dir=" + scratch.path("state")) +
-                        (" --pid file=" + scratch.path("swtpm.pid")) +
-                        (" >" + scratch.path("swtpm.log") + " 2>&1");
-    if (std::system(start.c_str()) != 0) {
-      return;
-    }
-    // The daemon writes its pid file and socket a moment after the command returns.
-    for (int wait = 0; wait < 100 && pid_ == 0; ++wait) {
-      std::ifstream pid_file(scratch.path("swtpm.pid"));
-      pid_t pid = 0;
-      if ((pid_file >> pid) && std::filesystem::exists(socket_)) {
-        pid_ = pid;
-      } else {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-    }
-  }
-  ~SoftwareTpm() {
-    if (pid_ == 0) {
-      return;
-    }
-    ::kill(pid_, SIGTERM);
-    for (int wait = 0; wait < 100 && ::kill(pid_, 0) == 0; ++wait) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-  SoftwareTpm(const SoftwareTpm&) = delete;
-  SoftwareTpm& operator=(const SoftwareTpm&) = delete;
-
-  bool running() const { return pid_ != 0; }
-
-  // tool runs one shell command line in the scratch directory with tpm2-tools pointed at this
-  // TPM, then flushes every transient object and session, and returns the command's exit status.
-  // Output is appended to tools.log.
-  int tool(const std::string& command) const {
-    std::string to_log = " >>" + scratch_.path("tools.log") + " 2>&1";
-    std::string line = "cd " + scratch_.root() + " && export TPM2TOOLS_TCTI=swtpm:path=" + socket_ +
-                       " TSS2_LOG=all+NONE && { " + command + "; }" + to_log +
-                       "; status=$?; { tpm2_flushcontext -t; tpm2_flushcontext -s; }" + to_log +
-                       "; exit $status";
-    int status = std::system(line.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
-  std::string log() const {
-    auto text = read_file(scratch_.path("tools.log"), kMaxFileSize);
-    return text ? as_string(*text) : std::string();
-  }
-
- private:
-  const ensign::test::ScratchDirectory& scratch_;
-  std::string socket_;
-  pid_t pid_ = 0;
-};
-
 constexpr const char* kSigningAttributes =
     "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign";
 constexpr const char* kAkAttributes =
@@ -363,14 +292,13 @@ CertifyResponse parse_certify_response(ByteView response) {
   return parsed;
 }
 
-class SwtpmCertifyTest : public ::testing::Test {
+class SwtpmCertifyTest : public ensign::test::SoftwareTpmTest {
  protected:
   void SetUp() override {
-    if (!tools_installed()) {
-      GTEST_SKIP() << "swtpm and tpm2-tools are not installed";
+    SoftwareTpmTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) {
+      return;
     }
-    tpm_ = std::make_unique<SoftwareTpm>(scratch_);
-    ASSERT_TRUE(tpm_->running()) << "swtpm did not start: " << as_string(file("swtpm.log"));
     ASSERT_EQ(tpm_->tool("tpm2_createprimary -C o -g sha256 -G ecc256:aes128cfb -c srk.ctx"), 0)
         << tpm_->log();
     make_key("key", "ecc256:ecdsa-sha256", kSigningAttributes);
@@ -441,8 +369,6 @@ class SwtpmCertifyTest : public ::testing::Test {
                                 expected_extra_data);
   }
 
-  ensign::test::ScratchDirectory scratch_;
-  std::unique_ptr<SoftwareTpm> tpm_;
 };
 
 TEST_F(SwtpmCertifyTest, VerifiesWhatTpm2CertifyWrites) {

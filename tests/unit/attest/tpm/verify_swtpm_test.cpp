@@ -1,5 +1,5 @@
-// Tests of attest/tpm/verify.h on quotes a real TPM 2.0 implementation makes: swtpm on a Unix
-// socket in a scratch directory, driven by tpm2-tools 5.4 (tpm2_createak, tpm2_quote -m -s -o),
+// Tests of attest/tpm/verify.h on quotes a real TPM 2.0 implementation makes: swtpm on loopback
+// ports (tests/support/software_tpm.h), driven by tpm2-tools 5.4 (tpm2_createak, tpm2_quote -m -s -o),
 // as a user of ensign would. Skipped when swtpm or tpm2-tools is not installed. (RSA-PSS is
 // tested with throwaway keys only: tpm2_quote 5.4 cannot quote with an RSAPSS AK.)
 #include <gtest/gtest.h>
@@ -19,6 +19,7 @@
 #include "attest/tpm/verify.h"
 #include "core/file.h"
 #include "support/scratch_directory.h"
+#include "support/software_tpm.h"
 
 namespace ensign::attest::tpm {
 namespace {
@@ -26,78 +27,13 @@ namespace {
 constexpr std::size_t kMaxOutputSize = 1024 * 1024;
 constexpr const char* kNonce = "0a1b2c3d4e5f60718293";
 
-bool tools_installed() {
-  return std::system(
-             "command -v swtpm tpm2_createek tpm2_createak tpm2_quote tpm2_pcrextend "
-             "tpm2_flushcontext tpm2_readpublic >/dev/null 2>&1") == 0;
-}
-
-// SoftwareTpm runs one swtpm for one test and stops it when destroyed.
-class SoftwareTpm {
- public:
-  explicit SoftwareTpm(const ensign::test::ScratchDirectory& directory)
-      : directory_(directory), socket_(directory.path("tpm.sock")) {
-    std::filesystem::create_directory(directory.path("state"));
-    int started = std::system(
-        ("swtpm socket --tpm2 --server type=unixio,path=" + socket_ +
-         " --ctrl type=unixio,path=" + socket_ + ".ctrl --tpmstate dir=" + directory.path("state") +
-         " --flags not-need-init,startup-clear --pid file=" + directory.path("swtpm.pid") +
-         " --daemon >" + directory.path("swtpm.log") + " 2>&1")
-            .c_str());
-    for (int attempt = 0; started == 0 && attempt < 100 && pid_ <= 0; ++attempt) {
-      std::ifstream pid_file(directory.path("swtpm.pid"));
-      if (!(pid_file >> pid_) || !std::filesystem::exists(socket_)) {
-        pid_ = 0;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-    }
-  }
-  ~SoftwareTpm() {
-    if (pid_ <= 0) {
-      return;
-    }
-    ::kill(pid_, SIGTERM);
-    for (int attempt = 0; attempt < 100 && ::kill(pid_, 0) == 0; ++attempt) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-  SoftwareTpm(const SoftwareTpm&) = delete;
-  SoftwareTpm& operator=(const SoftwareTpm&) = delete;
-
-  bool running() const { return pid_ > 0; }
-
-  // tool runs a tpm2-tools command line in the scratch directory against this TPM, then flushes
-  // the transient objects and sessions it left (a bare swtpm has no resource manager and three
-  // object slots). Returns the command's exit status; output goes to tools.log.
-  int tool(const std::string& command) const {
-    std::string log = " >>" + directory_.path("tools.log") + " 2>&1";
-    std::string script = "export TPM2TOOLS_TCTI=swtpm:path=" + socket_ + " TSS2_LOG=all+NONE; cd " +
-                         directory_.root() + " || exit 1; { " + command + "; }" + log +
-                         "; status=$?; tpm2_flushcontext -t" + log + "; tpm2_flushcontext -s" +
-                         log + "; exit $status";
-    int status = std::system(script.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
-  std::string log() const {
-    auto contents = read_file(directory_.path("tools.log"), kMaxOutputSize);
-    return contents ? as_string(*contents) : std::string();
-  }
-
- private:
-  const ensign::test::ScratchDirectory& directory_;
-  std::string socket_;
-  pid_t pid_ = 0;
-};
-
-class SwtpmQuoteTest : public ::testing::Test {
+class SwtpmQuoteTest : public ensign::test::SoftwareTpmTest {
  protected:
   void SetUp() override {
-    if (!tools_installed()) {
-      GTEST_SKIP() << "swtpm and tpm2-tools are not installed";
+    SoftwareTpmTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) {
+      return;
     }
-    tpm_ = std::make_unique<SoftwareTpm>(directory_);
-    ASSERT_TRUE(tpm_->running()) << "swtpm did not start: " << as_string(file("swtpm.log"));
     ASSERT_EQ(tpm_->tool("tpm2_createek -c ek.ctx -G rsa -u ek.pub"), 0) << tpm_->log();
     ASSERT_EQ(tpm_->tool("tpm2_pcrextend 16:sha256=" + std::string(64, 'a') +
                          ",sha1=" + std::string(40, 'b')),
@@ -120,7 +56,7 @@ class SwtpmQuoteTest : public ::testing::Test {
   }
 
   Bytes file(const std::string& name) const {
-    auto contents = read_file(directory_.path(name), kMaxOutputSize);
+    auto contents = read_file(scratch_.path(name), kMaxOutputSize);
     EXPECT_TRUE(contents.has_value()) << name;
     return contents ? *contents : Bytes{};
   }
@@ -152,8 +88,6 @@ class SwtpmQuoteTest : public ::testing::Test {
     EXPECT_EQ(parse_pcr_values(file("quote.out")).value(), inputs("quote.pcrs").pcrs);
   }
 
-  ensign::test::ScratchDirectory directory_;
-  std::unique_ptr<SoftwareTpm> tpm_;
 };
 
 TEST_F(SwtpmQuoteTest, VerifiesAnRsassaQuote) {
