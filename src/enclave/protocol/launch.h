@@ -1,9 +1,11 @@
 // launch.h: how a host starts ensign-enclave. The host creates a socketpair, places its enclave
 // end at kEnclaveSocketFd, closes every other descriptor but stderr, clears the environment and
 // runs:
-//   ensign-enclave --platform sim --state-dir DIR [--create-root] [--verbose]
-// --create-root makes the per-installation sim root (DIR/sim-root.pem, mode 0600) if absent;
-// without it a missing root is an error. A startup failure is an ErrorReply with request id 0 on
+//   ensign-enclave --platform sim|tpm --state-dir DIR [--tcti TCTI] [--create-root] [--verbose]
+// --create-root makes the platform's state if absent: the per-installation sim root
+// (DIR/sim-root.pem, mode 0600), or the TPM's SRK, attestation key and this build's sealed state
+// (tee/tpm/tpm_platform.h); without it missing state is an error. --tcti (tpm only) names the
+// tpm2-tss TCTI. A startup failure is an ErrorReply with request id 0 on
 // the channel (one line on stderr when the channel is unusable) and exit status
 // kEnclaveStartupFailure.
 #pragma once
