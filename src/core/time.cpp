@@ -1,5 +1,7 @@
 #include "core/time.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <ctime>
 
 namespace ensign {
@@ -29,6 +31,10 @@ int days_in_month(int year, int month) {
   return month == 2 && is_leap_year(year) ? 29 : kDays[month - 1];
 }
 
+// The instants RFC 3339's four-digit year can name: 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+constexpr UnixTime kEarliestRfc3339 = -62167219200;
+constexpr UnixTime kLatestRfc3339 = 253402300799;
+
 }  // namespace
 
 UnixTime now_unix() {
@@ -36,11 +42,22 @@ UnixTime now_unix() {
 }
 
 std::string format_rfc3339(UnixTime time) {
-  std::time_t seconds = static_cast<std::time_t>(time);
+  // Clamped, so that every text this returns is one parse_rfc3339 accepts.
+  std::time_t seconds =
+      static_cast<std::time_t>(std::clamp(time, kEarliestRfc3339, kLatestRfc3339));
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  char text[40];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  // Not strftime: glibc's %Y does not pad years before 1000 to four digits.
+  char text[80];  // room for any int in each field, which -Wformat-truncation checks
+  std::snprintf(text,
+                sizeof text,
+                "%04d-%02d-%02dT%02d:%02d:%02dZ",
+                utc.tm_year + 1900,
+                utc.tm_mon + 1,
+                utc.tm_mday,
+                utc.tm_hour,
+                utc.tm_min,
+                utc.tm_sec);
   return text;
 }
 
@@ -102,7 +119,12 @@ Result<UnixTime> parse_rfc3339(std::string_view text) {
   utc.tm_hour = hour;
   utc.tm_min = minute;
   utc.tm_sec = second;
-  return static_cast<UnixTime>(timegm(&utc)) - offset_seconds;
+  UnixTime time = static_cast<UnixTime>(timegm(&utc)) - offset_seconds;
+  // An offset can carry 0000-01-01 or 9999-12-31 out of the four-digit years.
+  if (time < kEarliestRfc3339 || time > kLatestRfc3339) {
+    return invalid();
+  }
+  return time;
 }
 
 }  // namespace ensign

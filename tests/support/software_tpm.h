@@ -92,12 +92,24 @@ class SoftwareTpm {
     }
   }
 
+  // alive tells whether `pid` still runs. A daemonized swtpm is not our child, and where nothing
+  // reaps orphans (a container's first process often does not) it stays a zombie after it exits.
+  static bool alive(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) {
+      return false;
+    }
+    auto state = line.rfind(") ");  // the name in parentheses may itself hold spaces
+    return state != std::string::npos && state + 2 < line.size() && line[state + 2] != 'Z';
+  }
+
   void stop() {
     if (pid_ <= 0) {
       return;
     }
     ::kill(pid_, SIGTERM);
-    for (int wait = 0; wait < 100 && ::kill(pid_, 0) == 0; ++wait) {
+    for (int wait = 0; wait < 100 && alive(pid_); ++wait) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     pid_ = 0;
