@@ -1,0 +1,126 @@
+// log_commands.cpp: `ensign log check-inclusion|check-consistency`, the offline checks an
+// auditor runs on a proof they were given: hashes in standard base64, proofs comma-separated.
+// Exit 0: the proof holds; 1: it does not, saying which check failed; 2: usage or bad input.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "log/merkle.h"
+
+namespace ensign::cli {
+namespace {
+
+struct InclusionOptions {
+  std::string leaf_hash;
+  std::uint64_t index = 0;
+  std::uint64_t size = 0;
+  std::string root;
+  std::vector<std::string> proof;
+};
+
+struct ConsistencyOptions {
+  std::uint64_t size1 = 0;
+  std::uint64_t size2 = 0;
+  std::string root1;
+  std::string root2;
+  std::vector<std::string> proof;
+};
+
+// decode_hash reads one base64 hash given as option `name`.
+Result<Bytes> decode_hash(std::string_view name, const std::string& text) {
+  auto bytes = base64_decode(text);
+  if (!bytes) {
+    return fail(bytes.error().with_context(name));
+  }
+  return bytes;
+}
+
+Result<std::vector<Bytes>> decode_proof(const std::vector<std::string>& texts) {
+  if (texts.size() > log::kMaxProofHashes) {
+    return fail(ErrorCode::kInvalidArgument,
+                "--proof: " + std::to_string(texts.size()) + " hashes, more than any path (" +
+                    std::to_string(log::kMaxProofHashes) + ")");
+  }
+  std::vector<Bytes> proof;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    ENSIGN_TRY(hash, decode_hash("--proof hash " + std::to_string(i), texts[i]));
+    proof.push_back(std::move(hash));
+  }
+  return proof;
+}
+
+Result<std::string> check_inclusion(const InclusionOptions& options) {
+  ENSIGN_TRY(leaf, decode_hash("--leaf-hash", options.leaf_hash));
+  ENSIGN_TRY(root, decode_hash("--root", options.root));
+  ENSIGN_TRY(proof, decode_proof(options.proof));
+  ENSIGN_CHECK(log::verify_inclusion(options.index, options.size, leaf, proof, root));
+  return "valid: the leaf is at index " + std::to_string(options.index) + " of the tree of " +
+         std::to_string(options.size) + " leaves with this root";
+}
+
+Result<std::string> check_consistency(const ConsistencyOptions& options) {
+  ENSIGN_TRY(root1, decode_hash("--root1", options.root1));
+  ENSIGN_TRY(root2, decode_hash("--root2", options.root2));
+  ENSIGN_TRY(proof, decode_proof(options.proof));
+  ENSIGN_CHECK(log::verify_consistency(options.size1, options.size2, root1, root2, proof));
+  return "valid: the tree of " + std::to_string(options.size1) +
+         " leaves is a prefix of the tree of " + std::to_string(options.size2) + " leaves";
+}
+
+// add_proof_option takes the proof as one comma-separated list; an empty string is no hashes.
+void add_proof_option(CLI::App& command, std::vector<std::string>& proof) {
+  command
+      .add_option("--proof", proof, "The proof's hashes, base64, comma-separated (may be empty)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+}
+
+void report(const Result<std::string>& outcome, int& exit_code) {
+  if (!outcome) {
+    exit_code = report_error(outcome.error());
+    return;
+  }
+  std::cout << *outcome << "\n";
+}
+
+}  // namespace
+
+void add_log_commands(CLI::App& app, int& exit_code) {
+  auto* log = app.add_subcommand("log", "Check the transparency log's proofs (RFC 9162 trees)");
+  log->require_subcommand(1);
+
+  auto inclusion = std::make_shared<InclusionOptions>();
+  auto* check_inclusion_command =
+      log->add_subcommand("check-inclusion",
+                          "Check offline that a leaf is at an index of a tree with a given root.\n"
+                          "Exit 0: valid; 1: invalid; 2: usage or malformed input");
+  check_inclusion_command
+      ->add_option("--leaf-hash", inclusion->leaf_hash, "SHA-256(0x00 || entry), base64")
+      ->required();
+  check_inclusion_command->add_option("--index", inclusion->index, "The leaf's index")->required();
+  check_inclusion_command->add_option("--size", inclusion->size, "The tree's size (leaves)")
+      ->required();
+  check_inclusion_command->add_option("--root", inclusion->root, "The tree's root, base64")
+      ->required();
+  add_proof_option(*check_inclusion_command, inclusion->proof);
+  check_inclusion_command->callback(
+      [&exit_code, inclusion] { report(check_inclusion(*inclusion), exit_code); });
+
+  auto consistency = std::make_shared<ConsistencyOptions>();
+  auto* check_consistency_command = log->add_subcommand(
+      "check-consistency",
+      "Check offline that the tree of SIZE1 leaves is a prefix of the tree of SIZE2 leaves.\n"
+      "Exit 0: valid; 1: invalid; 2: usage or malformed input");
+  check_consistency_command->add_option("--size1", consistency->size1, "The older tree's size")
+      ->required();
+  check_consistency_command->add_option("--size2", consistency->size2, "The newer tree's size")
+      ->required();
+  check_consistency_command->add_option("--root1", consistency->root1, "The older root, base64")
+      ->required();
+  check_consistency_command->add_option("--root2", consistency->root2, "The newer root, base64")
+      ->required();
+  add_proof_option(*check_consistency_command, consistency->proof);
+  check_consistency_command->callback(
+      [&exit_code, consistency] { report(check_consistency(*consistency), exit_code); });
+}
+
+}  // namespace ensign::cli
