@@ -20,6 +20,12 @@ if [[ ! -f $map ]]; then
   exit 2
 fi
 
+if grep -q 'libensign_[a-z_]*\.a(unity_[0-9]*_cxx\.cxx\.o)' "$map"; then
+  echo "enclave-tcb.sh: $build_dir is a unity build, whose objects each hold several sources;" \
+    "count in a build without CMAKE_UNITY_BUILD (the dev preset)" >&2
+  exit 2
+fi
+
 # Every object the binary holds: main.cpp.o and the archive members the linker pulled in.
 dependency_files=$(
   {

@@ -29,26 +29,26 @@ Json base64_list(const std::vector<Bytes>& files) {
   return list;
 }
 
-Error member_error(std::string_view member, std::string_view problem) {
+Error request_member_error(std::string_view member, std::string_view problem) {
   return Error(ErrorCode::kInvalidArgument,
                "appraisal request member '" + std::string(member) + "': " + std::string(problem));
 }
 
 Result<Bytes> bytes_member(std::string_view member, const Json& value, bool hex) {
   if (!value.is_string()) {
-    return fail(member_error(member, "must be a string"));
+    return fail(request_member_error(member, "must be a string"));
   }
   auto bytes = hex ? hex_decode(value.get<std::string>()) : base64_decode(value.get<std::string>());
   if (!bytes) {
-    return fail(member_error(member, bytes.error().message()));
+    return fail(request_member_error(member, bytes.error().message()));
   }
   return bytes;
 }
 
 Result<std::vector<Bytes>> list_member(std::string_view member, const Json& value, bool hex) {
   if (!value.is_array() || value.size() > kMaxAppraisalFiles) {
-    return fail(member_error(member, "must be a list of at most " +
-                                         std::to_string(kMaxAppraisalFiles) + " strings"));
+    return fail(request_member_error(
+        member, "must be a list of at most " + std::to_string(kMaxAppraisalFiles) + " strings"));
   }
   std::vector<Bytes> list;
   for (const auto& item : value) {
@@ -61,7 +61,8 @@ Result<std::vector<Bytes>> list_member(std::string_view member, const Json& valu
 using MemberDecoder = std::function<Status(AppraisalRequest&, const Json&)>;
 
 // optional_bytes stores a base64 (or hex) member into an optional field.
-MemberDecoder optional_bytes(std::string_view member, std::optional<Bytes> AppraisalRequest::*field,
+MemberDecoder optional_bytes(std::string_view member,
+                             std::optional<Bytes> AppraisalRequest::*field,
                              bool hex) {
   return [member, field, hex](AppraisalRequest& request, const Json& value) -> Status {
     ENSIGN_TRY(bytes, bytes_member(member, value, hex));
@@ -70,7 +71,8 @@ MemberDecoder optional_bytes(std::string_view member, std::optional<Bytes> Appra
   };
 }
 
-MemberDecoder file_list(std::string_view member, std::vector<Bytes> AppraisalRequest::*field,
+MemberDecoder file_list(std::string_view member,
+                        std::vector<Bytes> AppraisalRequest::*field,
                         bool hex) {
   return [member, field, hex](AppraisalRequest& request, const Json& value) -> Status {
     ENSIGN_TRY(list, list_member(member, value, hex));
@@ -84,7 +86,7 @@ const std::map<std::string, MemberDecoder>& member_decoders() {
       {"format",
        [](AppraisalRequest& request, const Json& value) -> Status {
          if (!value.is_string()) {
-           return fail(member_error("format", "must be a string"));
+           return fail(request_member_error("format", "must be a string"));
          }
          if (value.get<std::string>() == "auto") {
            request.format.reset();
@@ -92,7 +94,7 @@ const std::map<std::string, MemberDecoder>& member_decoders() {
          }
          auto format = parse_evidence_format(value.get<std::string>());
          if (!format) {
-           return fail(member_error("format", format.error().message()));
+           return fail(request_member_error("format", format.error().message()));
          }
          request.format = *format;
          return {};
@@ -109,7 +111,7 @@ const std::map<std::string, MemberDecoder>& member_decoders() {
       {"allow_unpinned_root",
        [](AppraisalRequest& request, const Json& value) -> Status {
          if (!value.is_boolean()) {
-           return fail(member_error("allow_unpinned_root", "must be true or false"));
+           return fail(request_member_error("allow_unpinned_root", "must be true or false"));
          }
          request.allow_unpinned_root = value.get<bool>();
          return {};
@@ -123,11 +125,11 @@ const std::map<std::string, MemberDecoder>& member_decoders() {
       {"at",
        [](AppraisalRequest& request, const Json& value) -> Status {
          if (!value.is_string()) {
-           return fail(member_error("at", "must be an RFC 3339 time"));
+           return fail(request_member_error("at", "must be an RFC 3339 time"));
          }
          auto at = parse_rfc3339(value.get<std::string>());
          if (!at) {
-           return fail(member_error("at", at.error().message()));
+           return fail(request_member_error("at", at.error().message()));
          }
          request.at = *at;
          return {};
@@ -135,7 +137,7 @@ const std::map<std::string, MemberDecoder>& member_decoders() {
       {"policy",
        [](AppraisalRequest& request, const Json& value) -> Status {
          if (!value.is_string()) {
-           return fail(member_error("policy", "must be the policy's JSON text"));
+           return fail(request_member_error("policy", "must be the policy's JSON text"));
          }
          request.policy = value.get<std::string>();
          return {};
@@ -169,9 +171,8 @@ bool is_tpm_quote_container(ByteView bytes) {
     return false;
   }
   Json document = Json::parse(bytes.begin(), bytes.end(), nullptr, false);
-  return document.is_object() &&
-         (document.contains("tpm_quote") ||
-          (document.contains("message") && document.contains("signature")));
+  return document.is_object() && (document.contains("tpm_quote") ||
+                                  (document.contains("message") && document.contains("signature")));
 }
 
 // Endorsed is everything a request's files parse into.
@@ -197,8 +198,8 @@ Result<Endorsed> parse_endorsements(const AppraisalRequest& request) {
     if (!certificates) {
       return fail(certificates.error().with_context("certificate file " + std::to_string(i + 1)));
     }
-    parsed.endorsements.certificates.insert(parsed.endorsements.certificates.end(),
-                                            certificates->begin(), certificates->end());
+    parsed.endorsements.certificates.insert(
+        parsed.endorsements.certificates.end(), certificates->begin(), certificates->end());
   }
   for (std::size_t i = 0; i < request.collateral.size(); ++i) {
     const Bytes& file = request.collateral[i];
@@ -246,24 +247,25 @@ Verification verify_tpm(const AppraisalRequest& request, const Endorsed& endorse
     }
   }
   Verification verification = tpm::verify_quote(request.evidence, inputs);
-  verification.errors.insert(verification.errors.end(), report_errors.begin(),
-                             report_errors.end());
+  verification.errors.insert(verification.errors.end(), report_errors.begin(), report_errors.end());
   if (!report_claims.is_null()) {
     verification.claims["ak_report"] = std::move(report_claims);
   }
   return verification;
 }
 
-Verification verify(EvidenceFormat format, const AppraisalRequest& request,
+Verification verify(EvidenceFormat format,
+                    const AppraisalRequest& request,
                     const Endorsed& endorsed) {
   switch (format) {
     case EvidenceFormat::kSevSnp:
       return snp::verify_report(request.evidence, endorsed.endorsements);
     case EvidenceFormat::kTdx:
     case EvidenceFormat::kSgx: {
-      Verification verification = dcap::verify_quote(
-          request.evidence, endorsed.endorsements,
-          endorsed.collateral.empty() ? nullptr : &endorsed.collateral);
+      Verification verification =
+          dcap::verify_quote(request.evidence,
+                             endorsed.endorsements,
+                             endorsed.collateral.empty() ? nullptr : &endorsed.collateral);
       if (verification.format != format && !verification.claims.empty()) {
         verification.errors.push_back("structure: the quote is " +
                                       std::string(evidence_format_name(verification.format)) +
@@ -321,9 +323,9 @@ std::string encode_appraisal_request(const AppraisalRequest& request) {
 
 Result<AppraisalRequest> decode_appraisal_request(std::string_view json) {
   if (json.size() > kMaxAppraisalRequestSize) {
-    return fail(ErrorCode::kInvalidArgument, "the appraisal request is over " +
-                                                 std::to_string(kMaxAppraisalRequestSize) +
-                                                 " bytes");
+    return fail(
+        ErrorCode::kInvalidArgument,
+        "the appraisal request is over " + std::to_string(kMaxAppraisalRequestSize) + " bytes");
   }
   Json document = Json::parse(json, nullptr, false);
   if (document.is_discarded() || !document.is_object()) {
@@ -338,7 +340,7 @@ Result<AppraisalRequest> decode_appraisal_request(std::string_view json) {
     ENSIGN_CHECK(decoder->second(request, value));
   }
   if (request.evidence.empty()) {
-    return fail(member_error("evidence", "is required"));
+    return fail(request_member_error("evidence", "is required"));
   }
   return request;
 }
@@ -386,7 +388,8 @@ Result<Appraisal> appraise_evidence(const AppraisalRequest& request) {
     ENSIGN_TRY(detected, detect_evidence_format(request.evidence));
     format = detected;
   }
-  ENSIGN_TRY(policy, request.policy ? parse_policy(*request.policy) : Result<Policy>(default_policy()));
+  ENSIGN_TRY(policy,
+             request.policy ? parse_policy(*request.policy) : Result<Policy>(default_policy()));
   ENSIGN_TRY(endorsed, parse_endorsements(request));
   Appraisal appraisal;
   appraisal.verification = verify(format, request, endorsed);
@@ -406,8 +409,7 @@ Json to_json(const Appraisal& appraisal) {
   json["policy"] = {{"id", appraisal.policy_id},
                     {"holds", appraisal.policy_failures.empty()},
                     {"failures", appraisal.policy_failures}};
-  json["status"] =
-      ear_status_name(ear_status(appraisal.verification, appraisal.policy_failures));
+  json["status"] = ear_status_name(ear_status(appraisal.verification, appraisal.policy_failures));
   return json;
 }
 

@@ -13,25 +13,25 @@ using Json = nlohmann::json;
 
 constexpr unsigned kMaxPcrIndex = 23;
 
-Error member_error(std::string_view member, std::string_view problem) {
+Error policy_member_error(std::string_view member, std::string_view problem) {
   return Error(ErrorCode::kInvalidArgument,
                "policy member '" + std::string(member) + "': " + std::string(problem));
 }
 
 Result<Bytes> hex_member(std::string_view member, const Json& value) {
   if (!value.is_string()) {
-    return fail(member_error(member, "must be a hex string"));
+    return fail(policy_member_error(member, "must be a hex string"));
   }
   auto bytes = hex_decode(value.get<std::string>());
   if (!bytes) {
-    return fail(member_error(member, bytes.error().message()));
+    return fail(policy_member_error(member, bytes.error().message()));
   }
   return bytes;
 }
 
 Result<std::vector<Bytes>> hex_list_member(std::string_view member, const Json& value) {
   if (!value.is_array()) {
-    return fail(member_error(member, "must be a list of hex strings"));
+    return fail(policy_member_error(member, "must be a list of hex strings"));
   }
   std::vector<Bytes> list;
   for (const auto& item : value) {
@@ -43,19 +43,20 @@ Result<std::vector<Bytes>> hex_list_member(std::string_view member, const Json& 
 
 Result<bool> bool_member(std::string_view member, const Json& value) {
   if (!value.is_boolean()) {
-    return fail(member_error(member, "must be true or false"));
+    return fail(policy_member_error(member, "must be true or false"));
   }
   return value.get<bool>();
 }
 
 Result<std::map<std::string, Json>> path_map_member(std::string_view member, const Json& value) {
   if (!value.is_object()) {
-    return fail(member_error(member, "must be an object of claim paths"));
+    return fail(policy_member_error(member, "must be an object of claim paths"));
   }
   std::map<std::string, Json> paths;
   for (const auto& [path, required] : value.items()) {
     if (path.empty() || required.is_object() || required.is_null()) {
-      return fail(member_error(member, "'" + path + "' needs a non-empty path and a plain value"));
+      return fail(
+          policy_member_error(member, "'" + path + "' needs a non-empty path and a plain value"));
     }
     paths.emplace(path, required);
   }
@@ -68,7 +69,8 @@ const Json* claim_at(const Json& claims, const std::string& path) {
   std::size_t start = 0;
   while (start <= path.size()) {
     std::size_t dot = path.find('.', start);
-    std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string part =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (!node->is_object() || !node->contains(part)) {
       return nullptr;
     }
@@ -98,8 +100,9 @@ bool contains_bytes(const std::vector<Bytes>& list, const Bytes& value) {
 bool same_claim(const Json& actual, const Json& required) {
   if (actual.is_string() && required.is_string()) {
     auto lower = [](std::string text) {
-      std::transform(text.begin(), text.end(), text.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) {
+        return static_cast<char>(std::tolower(c));
+      });
       return text;
     };
     return lower(actual.get<std::string>()) == lower(required.get<std::string>());
@@ -171,14 +174,15 @@ const std::map<std::string, MemberParser>& member_parsers() {
       {"formats",
        [](Policy& policy, const Json& value) -> Status {
          if (!value.is_array()) {
-           return fail(member_error("formats", "must be a list of format names"));
+           return fail(policy_member_error("formats", "must be a list of format names"));
          }
          for (const auto& name : value) {
-           auto format = name.is_string() ? parse_evidence_format(name.get<std::string>())
-                                          : Result<EvidenceFormat>(fail(ErrorCode::kInvalidArgument,
-                                                                        "must be a string"));
+           auto format =
+               name.is_string()
+                   ? parse_evidence_format(name.get<std::string>())
+                   : Result<EvidenceFormat>(fail(ErrorCode::kInvalidArgument, "must be a string"));
            if (!format) {
-             return fail(member_error("formats", format.error().message()));
+             return fail(policy_member_error("formats", format.error().message()));
            }
            policy.formats.push_back(*format);
          }
@@ -205,14 +209,15 @@ const std::map<std::string, MemberParser>& member_parsers() {
       {"tcb_status",
        [](Policy& policy, const Json& value) -> Status {
          if (!value.is_array()) {
-           return fail(member_error("tcb_status", "must be a list of TCB statuses"));
+           return fail(policy_member_error("tcb_status", "must be a list of TCB statuses"));
          }
          for (const auto& status : value) {
-           bool known = status.is_string() &&
-                        std::find(std::begin(kTcbStatuses), std::end(kTcbStatuses),
-                                  status.get<std::string>()) != std::end(kTcbStatuses);
+           bool known =
+               status.is_string() && std::find(std::begin(kTcbStatuses),
+                                               std::end(kTcbStatuses),
+                                               status.get<std::string>()) != std::end(kTcbStatuses);
            if (!known) {
-             return fail(member_error("tcb_status", "unknown status " + status.dump()));
+             return fail(policy_member_error("tcb_status", "unknown status " + status.dump()));
            }
            policy.tcb_statuses.push_back(status.get<std::string>());
          }
@@ -224,8 +229,8 @@ const std::map<std::string, MemberParser>& member_parsers() {
          for (const auto& [path, minimum] : paths) {
            bool hex = minimum.is_string() && hex_decode(minimum.get<std::string>()).has_value();
            if (!(minimum.is_number() && minimum.get<double>() >= 0) && !hex) {
-             return fail(member_error("min_svn", "'" + path +
-                                                     "' needs a non-negative number or hex"));
+             return fail(policy_member_error("min_svn",
+                                             "'" + path + "' needs a non-negative number or hex"));
            }
          }
          policy.min_svn = std::move(paths);
@@ -240,14 +245,16 @@ const std::map<std::string, MemberParser>& member_parsers() {
       {"pcrs",
        [](Policy& policy, const Json& value) -> Status {
          if (!value.is_object()) {
-           return fail(member_error("pcrs", "must be an object of PCR index to hex value"));
+           return fail(policy_member_error("pcrs", "must be an object of PCR index to hex value"));
          }
          for (const auto& [index_text, pcr] : value.items()) {
            bool numeric = !index_text.empty() && index_text.size() <= 2 &&
-                          std::all_of(index_text.begin(), index_text.end(),
-                                      [](char c) { return c >= '0' && c <= '9'; });
+                          std::all_of(index_text.begin(), index_text.end(), [](char c) {
+                            return c >= '0' && c <= '9';
+                          });
            if (!numeric || std::stoul(index_text) > kMaxPcrIndex) {
-             return fail(member_error("pcrs", "'" + index_text + "' is not a PCR index 0..23"));
+             return fail(
+                 policy_member_error("pcrs", "'" + index_text + "' is not a PCR index 0..23"));
            }
            ENSIGN_TRY(bytes, hex_member("pcrs", pcr));
            policy.pcrs[static_cast<unsigned>(std::stoul(index_text))] = std::move(bytes);
@@ -299,8 +306,9 @@ std::vector<std::string> appraise(const Policy& policy, const Verification& veri
   if (verification.debug && !policy.allow_debug) {
     failures.push_back("policy: the TEE is debuggable (allow_debug is false)");
   }
-  if (!policy.formats.empty() && std::find(policy.formats.begin(), policy.formats.end(),
-                                           verification.format) == policy.formats.end()) {
+  if (!policy.formats.empty() &&
+      std::find(policy.formats.begin(), policy.formats.end(), verification.format) ==
+          policy.formats.end()) {
     failures.push_back("policy: format " + format + " is not allowed");
   }
   if (!policy.measurements.empty() &&
@@ -319,15 +327,14 @@ std::vector<std::string> appraise(const Policy& policy, const Verification& veri
                        " is not the required " + hex_encode(*policy.report_data));
   }
   if (!policy.tcb_statuses.empty() &&
-      std::find(policy.tcb_statuses.begin(), policy.tcb_statuses.end(),
-                verification.tcb_status) == policy.tcb_statuses.end()) {
+      std::find(policy.tcb_statuses.begin(), policy.tcb_statuses.end(), verification.tcb_status) ==
+          policy.tcb_statuses.end()) {
     failures.push_back("policy: TCB status " + verification.tcb_status + " is not allowed");
   }
   for (const auto& [path, minimum] : policy.min_svn) {
     const Json* actual = claim_at(verification.claims, path);
     if (actual == nullptr) {
-      failures.push_back("policy: min_svn " + path + ": the " + format + " claims have no " +
-                         path);
+      failures.push_back("policy: min_svn " + path + ": the " + format + " claims have no " + path);
     } else if (auto why = below_minimum(*actual, minimum)) {
       failures.push_back("policy: min_svn " + path + ": " + *why);
     }

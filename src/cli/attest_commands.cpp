@@ -21,7 +21,7 @@ namespace {
 
 constexpr std::size_t kMaxSmallFileSize = 64 * 1024;
 
-struct VerifyOptions {
+struct AttestVerifyOptions {
   std::string evidence;
   std::string format = "auto";
   std::vector<std::string> certificates;
@@ -58,7 +58,7 @@ Result<std::vector<Bytes>> read_inputs(const std::vector<std::string>& paths,
 }
 
 // sim_root returns --sim-root's key, else this installation's platform key when there is one.
-Result<std::optional<Bytes>> sim_root(Context& context, const VerifyOptions& options) {
+Result<std::optional<Bytes>> sim_root(Context& context, const AttestVerifyOptions& options) {
   if (!options.sim_root.empty()) {
     ENSIGN_TRY(text, read_input(options.sim_root, kMaxSmallFileSize));
     auto der = crypto::public_key_der_from_pem_or_der(text);
@@ -75,7 +75,7 @@ Result<std::optional<Bytes>> sim_root(Context& context, const VerifyOptions& opt
   return key ? std::optional<Bytes>(std::move(*key)) : std::optional<Bytes>();
 }
 
-Result<attest::AppraisalRequest> build_request(Context& context, const VerifyOptions& options) {
+Result<attest::AppraisalRequest> build_request(Context& context, const AttestVerifyOptions& options) {
   attest::AppraisalRequest request;
   if (options.format != "auto") {
     ENSIGN_TRY(format, attest::parse_evidence_format(options.format));
@@ -159,7 +159,7 @@ void print_appraisal_text(const nlohmann::json& result) {
 }
 
 // appraise runs the appraisal on the host, or with --token in the enclave, which signs it.
-Result<nlohmann::json> appraise(Context& context, const VerifyOptions& options,
+Result<nlohmann::json> appraise(Context& context, const AttestVerifyOptions& options,
                                 const attest::AppraisalRequest& request) {
   if (options.token) {
     ENSIGN_TRY(signed_appraisal, appraise_in_enclave(context, request));
@@ -170,7 +170,7 @@ Result<nlohmann::json> appraise(Context& context, const VerifyOptions& options,
   return attest::to_json(appraisal);
 }
 
-void run_verify(Context& context, const VerifyOptions& options, int& exit_code) {
+void run_verify(Context& context, const AttestVerifyOptions& options, int& exit_code) {
   auto request = build_request(context, options);
   auto result = request ? appraise(context, options, *request)
                         : Result<nlohmann::json>(fail(request.error()));
@@ -248,7 +248,7 @@ void add_attest_commands(CLI::App& app, Context& context, int& exit_code) {
       "attest", "Verify TEE evidence (SEV-SNP, TDX, SGX, TPM, sim), and this enclave's own");
   attest->require_subcommand(1);
 
-  auto verify_options = std::make_shared<VerifyOptions>();
+  auto verify_options = std::make_shared<AttestVerifyOptions>();
   auto* verify = attest->add_subcommand(
       "verify",
       "Verify evidence offline against the vendor roots and collateral, then a policy.\n"

@@ -10,6 +10,7 @@
 namespace ensign::formats {
 namespace {
 
+using internal::invalid;
 using internal::ObjectReader;
 using internal::quote_for_message;
 using nlohmann::json;
@@ -19,10 +20,6 @@ using nlohmann::ordered_json;
 constexpr std::string_view kLegacyBundleMediaType =
     "application/vnd.dev.sigstore.bundle+json;version=0.3";
 constexpr std::string_view kKeyAttestationMember = "ensignKeyAttestation";
-
-Unexpected invalid(const std::string& path, std::string_view problem) {
-  return fail(ErrorCode::kInvalidArgument, path + ": " + std::string(problem));
-}
 
 // --- serialisation ---
 

@@ -9,16 +9,13 @@
 namespace ensign::formats {
 namespace {
 
+using internal::invalid;
 using internal::ObjectReader;
 using internal::quote_for_message;
 using nlohmann::json;
 
 // Statements made before in-toto attestation v1; their subjects have the same shape.
 constexpr std::string_view kIntotoStatementTypeV01 = "https://in-toto.io/Statement/v0.1";
-
-Unexpected invalid(const std::string& path, std::string_view problem) {
-  return fail(ErrorCode::kInvalidArgument, path + ": " + std::string(problem));
-}
 
 Result<Subject> parse_subject(const json& value, std::string path) {
   ENSIGN_TRY(subject, ObjectReader::of(value, std::move(path)));

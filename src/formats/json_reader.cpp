@@ -52,10 +52,6 @@ class MemberTracker {
   std::vector<std::set<std::string>> member_names_;
 };
 
-Error invalid(const std::string& path, std::string_view problem) {
-  return Error(ErrorCode::kInvalidArgument, path + ": " + std::string(problem));
-}
-
 }  // namespace
 
 Result<json> parse_json(ByteView text, std::size_t max_size, std::string_view what) {
@@ -74,6 +70,10 @@ Result<json> parse_json(ByteView text, std::size_t max_size, std::string_view wh
   } catch (const std::bad_alloc&) {
     return fail(ErrorCode::kResourceExhausted, name + ": out of memory while parsing");
   }
+}
+
+Unexpected invalid(const std::string& path, std::string_view problem) {
+  return fail(ErrorCode::kInvalidArgument, path + ": " + std::string(problem));
 }
 
 std::string quote_for_message(std::string_view text) {
@@ -118,7 +118,7 @@ std::string_view json_type_name(const json& value) {
 
 Result<ObjectReader> ObjectReader::of(const json& value, std::string path) {
   if (!value.is_object()) {
-    return fail(invalid(path, "expected an object, found " + std::string(json_type_name(value))));
+    return invalid(path, "expected an object, found " + std::string(json_type_name(value)));
   }
   return ObjectReader(value, std::move(path));
 }
@@ -135,7 +135,7 @@ bool ObjectReader::has(std::string_view key) const {
 Status ObjectReader::only(std::initializer_list<std::string_view> known) const {
   for (const auto& [key, value] : object_->items()) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {
-      return fail(invalid(path_, "unknown member " + quote_for_message(key)));
+      return invalid(path_, "unknown member " + quote_for_message(key));
     }
   }
   return {};
@@ -144,7 +144,7 @@ Status ObjectReader::only(std::initializer_list<std::string_view> known) const {
 Result<const json*> ObjectReader::required(std::string_view key) const {
   auto found = object_->find(key);
   if (found == object_->end() || found->is_null()) {
-    return fail(invalid(member_path(key), "missing"));
+    return invalid(member_path(key), "missing");
   }
   return &*found;
 }
@@ -160,8 +160,8 @@ Result<std::string> ObjectReader::optional_string(std::string_view key) const {
   }
   const json& value = object_->at(key);
   if (!value.is_string()) {
-    return fail(invalid(member_path(key),
-                        "expected a string, found " + std::string(json_type_name(value))));
+    return invalid(member_path(key),
+                   "expected a string, found " + std::string(json_type_name(value)));
   }
   return value.get<std::string>();
 }
@@ -170,7 +170,7 @@ Result<std::string> ObjectReader::string(std::string_view key) const {
   ENSIGN_CHECK(required(key));
   ENSIGN_TRY(text, optional_string(key));
   if (text.empty()) {
-    return fail(invalid(member_path(key), "is empty"));
+    return invalid(member_path(key), "is empty");
   }
   return text;
 }
@@ -179,11 +179,11 @@ Result<Bytes> ObjectReader::base64(std::string_view key, bool allow_empty) const
   ENSIGN_CHECK(required(key));
   ENSIGN_TRY(text, optional_string(key));
   if (text.empty() && !allow_empty) {
-    return fail(invalid(member_path(key), "is empty"));
+    return invalid(member_path(key), "is empty");
   }
   auto decoded = base64_decode(text);
   if (!decoded) {
-    return fail(invalid(member_path(key), decoded.error().message()));
+    return invalid(member_path(key), decoded.error().message());
   }
   return std::move(decoded).value();
 }
@@ -191,8 +191,8 @@ Result<Bytes> ObjectReader::base64(std::string_view key, bool allow_empty) const
 Result<const json*> ObjectReader::array(std::string_view key) const {
   ENSIGN_TRY(value, required(key));
   if (!value->is_array()) {
-    return fail(invalid(member_path(key),
-                        "expected an array, found " + std::string(json_type_name(*value))));
+    return invalid(member_path(key),
+                   "expected an array, found " + std::string(json_type_name(*value)));
   }
   return value;
 }
@@ -203,7 +203,7 @@ Status ObjectReader::optional_empty_array(std::string_view key, std::string_view
   }
   ENSIGN_TRY(value, array(key));
   if (!value->empty()) {
-    return fail(invalid(member_path(key), refusal));
+    return invalid(member_path(key), refusal);
   }
   return {};
 }

@@ -27,8 +27,6 @@ using AsnTypeStackPtr =
 
 constexpr std::size_t kPpidSize = 16;
 constexpr std::size_t kCpusvnSize = 16;
-constexpr std::size_t kPceidSize = 2;
-constexpr std::size_t kFmspcSize = 6;
 constexpr std::size_t kPlatformInstanceIdSize = 16;
 constexpr int kTcbComponentCount = 16;
 constexpr int kTcbPcesvnArc = 17;

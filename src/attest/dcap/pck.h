@@ -17,6 +17,9 @@
 
 namespace ensign::attest::dcap {
 
+// The platform identifiers a PCK certificate carries and Intel's collateral is issued for.
+inline constexpr std::size_t kFmspcSize = 6;
+inline constexpr std::size_t kPceidSize = 2;
 inline constexpr std::string_view kSgxExtensionsOid = "1.2.840.113741.1.13.1";
 inline constexpr std::size_t kMaxSgxExtensionsSize = 4096;  // the extension's DER value
 inline constexpr std::size_t kMaxSgxExtensionEntries = 32;  // per SEQUENCE level

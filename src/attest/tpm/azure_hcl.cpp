@@ -8,6 +8,7 @@
 #include "attest/tpm/internal/little_endian.h"
 #include "attest/tpm/internal/rsa_public_key.h"
 #include "attest/tpm/json_input.h"
+#include "attest/tpm/public_area.h"
 #include "core/openssl_handles.h"
 #include "crypto/hash.h"
 #include "crypto/keys.h"
@@ -30,10 +31,9 @@ constexpr std::size_t kTdReportSize = 0x400;
 constexpr std::size_t kTdReportDataOffset = 0x80;  // REPORTMACSTRUCT.REPORTDATA
 constexpr std::string_view kAkKeyId = "HCLAkPub";
 constexpr std::size_t kMinRsaModulusSize = 256;  // 2048 bits
-constexpr std::size_t kMaxRsaModulusSize = 512;  // 4096 bits
 constexpr std::size_t kMaxRsaExponentSize = 8;
 
-Error invalid(const std::string& message) {
+Error hcl_error(const std::string& message) {
   return Error(ErrorCode::kInvalidArgument, "HCL report: " + message);
 }
 
@@ -67,33 +67,33 @@ Result<crypto::HashAlgorithm> binding_hash(std::uint32_t hash_type) {
     case 3:
       return crypto::HashAlgorithm::kSha512;
     default:
-      return fail(invalid("IGVM hash type " + std::to_string(hash_type) +
-                          " is not 1 (SHA-256), 2 (SHA-384) or 3 (SHA-512)"));
+      return fail(hcl_error("IGVM hash type " + std::to_string(hash_type) +
+                            " is not 1 (SHA-256), 2 (SHA-384) or 3 (SHA-512)"));
   }
 }
 
 Status check_layout(ByteView bytes, const HeaderFields& fields) {
   if (fields.version != 1 && fields.version != 2) {
-    return fail(invalid("header version " + std::to_string(fields.version) + " is not 1 or 2"));
+    return fail(hcl_error("header version " + std::to_string(fields.version) + " is not 1 or 2"));
   }
   if (fields.data_version != 1) {
-    return fail(
-        invalid("IGVM request data version " + std::to_string(fields.data_version) + " is not 1"));
+    return fail(hcl_error("IGVM request data version " + std::to_string(fields.data_version) +
+                          " is not 1"));
   }
   if (fields.runtime_data_size > kMaxRuntimeDataSize ||
       fields.data_size != kRequestDataSize + fields.runtime_data_size ||
       fields.report_size != kRuntimeDataOffset + fields.runtime_data_size ||
       fields.report_size > bytes.size()) {
-    return fail(invalid("runtime data size " + std::to_string(fields.runtime_data_size) +
-                        " does not agree with the request data size " +
-                        std::to_string(fields.data_size) + ", the report size " +
-                        std::to_string(fields.report_size) + " and the " +
-                        std::to_string(bytes.size()) + " bytes given"));
+    return fail(hcl_error("runtime data size " + std::to_string(fields.runtime_data_size) +
+                          " does not agree with the request data size " +
+                          std::to_string(fields.data_size) + ", the report size " +
+                          std::to_string(fields.report_size) + " and the " +
+                          std::to_string(bytes.size()) + " bytes given"));
   }
   for (std::size_t offset = fields.report_size; offset < bytes.size(); ++offset) {
     if (bytes[offset] != 0) {
-      return fail(
-          invalid("nonzero byte at offset " + std::to_string(offset) + " after the runtime data"));
+      return fail(hcl_error("nonzero byte at offset " + std::to_string(offset) +
+                            " after the runtime data"));
     }
   }
   return {};
@@ -128,14 +128,14 @@ Result<Bytes> jwk_integer(const json& jwk,
 Result<Bytes> ak_from_runtime_data(ByteView runtime_data) {
   ENSIGN_TRY(root, parse_json_input(runtime_data, kMaxRuntimeDataSize, "HCL report runtime data"));
   if (!root.is_object() || !root.contains("keys") || !root.at("keys").is_array()) {
-    return fail(invalid("runtime data has no \"keys\" array"));
+    return fail(hcl_error("runtime data has no \"keys\" array"));
   }
   for (const json& jwk : root.at("keys")) {
     if (!jwk.is_object() || !has_string(jwk, "kid", kAkKeyId)) {
       continue;
     }
     if (!has_string(jwk, "kty", "RSA")) {
-      return fail(invalid("runtime data HCLAkPub is not an RSA JWK"));
+      return fail(hcl_error("runtime data HCLAkPub is not an RSA JWK"));
     }
     ENSIGN_TRY(modulus, jwk_integer(jwk, "n", kMinRsaModulusSize, kMaxRsaModulusSize));
     ENSIGN_TRY(exponent, jwk_integer(jwk, "e", 1, kMaxRsaExponentSize));
@@ -145,7 +145,7 @@ Result<Bytes> ak_from_runtime_data(ByteView runtime_data) {
     }
     return std::move(der).value();
   }
-  return fail(invalid("runtime data has no key whose kid is HCLAkPub"));
+  return fail(hcl_error("runtime data has no key whose kid is HCLAkPub"));
 }
 
 Result<Bytes> pem_public_key_der(ByteView pem) {
@@ -168,12 +168,12 @@ bool is_hcl_report(ByteView bytes) {
 
 Result<HclReport> parse_hcl_report(ByteView bytes) {
   if (bytes.size() > kMaxHclReportSize || bytes.size() < kRuntimeDataOffset) {
-    return fail(invalid(std::to_string(bytes.size()) + " bytes, expected " +
-                        std::to_string(kRuntimeDataOffset) + ".." +
-                        std::to_string(kMaxHclReportSize)));
+    return fail(hcl_error(std::to_string(bytes.size()) + " bytes, expected " +
+                          std::to_string(kRuntimeDataOffset) + ".." +
+                          std::to_string(kMaxHclReportSize)));
   }
   if (!is_hcl_report(bytes)) {
-    return fail(invalid("does not start with \"HCLA\""));
+    return fail(hcl_error("does not start with \"HCLA\""));
   }
   HeaderFields fields = read_header(bytes);
   ENSIGN_CHECK(check_layout(bytes, fields));
@@ -190,8 +190,8 @@ Result<HclReport> parse_hcl_report(ByteView bytes) {
                                   bytes.begin() + kHeaderSize + kTdReportSize);
     report_data_offset = kTdReportDataOffset;
   } else {
-    return fail(invalid("report type " + std::to_string(fields.report_type) +
-                        " is not 2 (SEV-SNP) or 4 (TDX)"));
+    return fail(hcl_error("report type " + std::to_string(fields.report_type) +
+                          " is not 2 (SEV-SNP) or 4 (TDX)"));
   }
   report.runtime_data_offset = kRuntimeDataOffset;
   ByteView runtime_data = bytes.subspan(kRuntimeDataOffset, fields.runtime_data_size);
@@ -202,9 +202,9 @@ Result<HclReport> parse_hcl_report(ByteView bytes) {
   ByteView report_data =
       ByteView(report.hardware_report).subspan(report_data_offset, digest.size());
   if (!constant_time_equal(digest, report_data)) {
-    return fail(invalid("runtime data hash " + hex_encode(digest) +
-                        " does not match the hardware report's REPORT_DATA " +
-                        hex_encode(report_data)));
+    return fail(hcl_error("runtime data hash " + hex_encode(digest) +
+                          " does not match the hardware report's REPORT_DATA " +
+                          hex_encode(report_data)));
   }
   ENSIGN_TRY(ak_public, ak_from_runtime_data(runtime_data));
   report.ak_public = std::move(ak_public);

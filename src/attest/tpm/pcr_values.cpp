@@ -30,14 +30,14 @@ constexpr std::size_t kDigestListImageSize = 4 + kDigestSlots * kDigestSlotSize;
 constexpr std::size_t kMaxDigestLists = 32;  // tpm2-tools' TPM2_MAX_PCRS
 constexpr std::size_t kDigestListsOffset = kSelectionImageSize + 4;
 
-Error invalid(const std::string& message) {
+Error pcr_values_error(const std::string& message) {
   return Error(ErrorCode::kInvalidArgument, "PCR values: " + message);
 }
 
 Result<std::vector<PcrSelection>> serialized_selection(ByteView file) {
   auto count = read_le32(file, 0);
   if (!count || *count > kSelectionSlots) {
-    return fail(invalid("serialized selection count is missing or exceeds 16"));
+    return fail(pcr_values_error("serialized selection count is missing or exceeds 16"));
   }
   std::vector<PcrSelection> selections;
   for (std::size_t slot = 0; slot < *count; ++slot) {
@@ -46,8 +46,8 @@ Result<std::vector<PcrSelection>> serialized_selection(ByteView file) {
     selection.hash_alg = *read_le16(file, offset);
     std::size_t size = file[offset + 2];
     if (size > kMaxPcrSelectSize) {
-      return fail(invalid("serialized selection " + std::to_string(slot) + " has sizeofSelect " +
-                          std::to_string(size)));
+      return fail(pcr_values_error("serialized selection " + std::to_string(slot) +
+                                   " has sizeofSelect " + std::to_string(size)));
     }
     selection.select.assign(file.begin() + static_cast<std::ptrdiff_t>(offset + 3),
                             file.begin() + static_cast<std::ptrdiff_t>(offset + 3 + size));
@@ -58,28 +58,29 @@ Result<std::vector<PcrSelection>> serialized_selection(ByteView file) {
 
 Result<std::vector<Bytes>> parse_serialized(ByteView file) {
   if (file.size() < kDigestListsOffset) {
-    return fail(invalid(std::to_string(file.size()) +
-                        " bytes are too few for tpm2-tools' serialized PCR file"));
+    return fail(pcr_values_error(std::to_string(file.size()) +
+                                 " bytes are too few for tpm2-tools' serialized PCR file"));
   }
   ENSIGN_TRY(selections, serialized_selection(file));
   std::uint32_t lists = *read_le32(file, kSelectionImageSize);
   if (lists > kMaxDigestLists || file.size() != kDigestListsOffset + lists * kDigestListImageSize) {
-    return fail(invalid("serialized file of " + std::to_string(file.size()) +
-                        " bytes does not hold " + std::to_string(lists) + " digest lists"));
+    return fail(pcr_values_error("serialized file of " + std::to_string(file.size()) +
+                                 " bytes does not hold " + std::to_string(lists) +
+                                 " digest lists"));
   }
   std::vector<Bytes> values;
   for (std::size_t list = 0; list < lists; ++list) {
     std::size_t list_offset = kDigestListsOffset + list * kDigestListImageSize;
     std::uint32_t count = *read_le32(file, list_offset);
     if (count > kDigestSlots) {
-      return fail(invalid("serialized digest list " + std::to_string(list) + " counts " +
-                          std::to_string(count) + " digests"));
+      return fail(pcr_values_error("serialized digest list " + std::to_string(list) + " counts " +
+                                   std::to_string(count) + " digests"));
     }
     for (std::size_t slot = 0; slot < count; ++slot) {
       std::size_t offset = list_offset + 4 + slot * kDigestSlotSize;
       std::uint16_t size = *read_le16(file, offset);
       if (size > kMaxDigestSize) {
-        return fail(invalid("serialized digest of " + std::to_string(size) + " bytes"));
+        return fail(pcr_values_error("serialized digest of " + std::to_string(size) + " bytes"));
       }
       ByteView digest = file.subspan(offset + 2, size);
       values.emplace_back(digest.begin(), digest.end());
@@ -104,8 +105,8 @@ class TextListing {
       std::string_view name = text.substr(0, text.size() - 1);
       bank_ = find_tpm_hash_by_bank(name);
       if (bank_ == nullptr) {
-        return fail(
-            invalid(where + "unknown PCR bank \"" + std::string(name.substr(0, 20)) + "\""));
+        return fail(pcr_values_error(where + "unknown PCR bank \"" +
+                                     std::string(name.substr(0, 20)) + "\""));
       }
       last_index_.reset();
       return {};
@@ -116,24 +117,26 @@ class TextListing {
         !std::all_of(index_text.begin(), index_text.end(), [](char digit) {
           return std::isdigit(static_cast<unsigned char>(digit));
         })) {
-      return fail(invalid(where + "neither a PCR bank (\"sha256:\") nor a value (\"0 : 0x...\")"));
+      return fail(
+          pcr_values_error(where + "neither a PCR bank (\"sha256:\") nor a value (\"0 : 0x...\")"));
     }
     unsigned index = static_cast<unsigned>(std::stoul(std::string(index_text)));
     if (bank_ == nullptr) {
-      return fail(invalid(where + "PCR " + std::to_string(index) + " comes before any bank"));
+      return fail(
+          pcr_values_error(where + "PCR " + std::to_string(index) + " comes before any bank"));
     }
     if (index > kMaxPcrIndex || (last_index_ && index <= *last_index_)) {
-      return fail(invalid(where + "PCR " + std::to_string(index) +
-                          " is out of range or not after the previous PCR"));
+      return fail(pcr_values_error(where + "PCR " + std::to_string(index) +
+                                   " is out of range or not after the previous PCR"));
     }
     std::string_view value_text = trim(text.substr(colon + 1));
     if (!value_text.starts_with("0x")) {
-      return fail(invalid(where + "PCR " + std::to_string(index) + " value lacks its 0x"));
+      return fail(pcr_values_error(where + "PCR " + std::to_string(index) + " value lacks its 0x"));
     }
     auto value = hex_decode(value_text.substr(2));
     if (!value || value->size() != bank_->size) {
-      return fail(invalid(where + "PCR " + std::to_string(index) + " is not a " +
-                          std::string(bank_->bank) + " digest in hex"));
+      return fail(pcr_values_error(where + "PCR " + std::to_string(index) + " is not a " +
+                                   std::string(bank_->bank) + " digest in hex"));
     }
     last_index_ = index;
     values_.push_back(std::move(value).value());
@@ -205,8 +208,8 @@ bool is_text(ByteView bytes) {
 
 Result<std::vector<Bytes>> parse_pcr_values(ByteView file_contents) {
   if (file_contents.size() > kMaxPcrFileSize) {
-    return fail(invalid(std::to_string(file_contents.size()) + " bytes exceed the limit of " +
-                        std::to_string(kMaxPcrFileSize)));
+    return fail(pcr_values_error(std::to_string(file_contents.size()) +
+                                 " bytes exceed the limit of " + std::to_string(kMaxPcrFileSize)));
   }
   std::vector<Bytes> values;
   if (!is_text(file_contents)) {
@@ -221,7 +224,7 @@ Result<std::vector<Bytes>> parse_pcr_values(ByteView file_contents) {
     values = std::move(printed);
   }
   if (values.empty()) {
-    return fail(invalid("the input holds no PCR value"));
+    return fail(pcr_values_error("the input holds no PCR value"));
   }
   return values;
 }
@@ -229,7 +232,7 @@ Result<std::vector<Bytes>> parse_pcr_values(ByteView file_contents) {
 Result<Bytes> serialize_pcr_values(const std::vector<PcrSelection>& selections,
                                    const std::vector<Bytes>& values) {
   if (selections.size() > kSelectionSlots) {
-    return fail(invalid(std::to_string(selections.size()) + " banks exceed 16"));
+    return fail(pcr_values_error(std::to_string(selections.size()) + " banks exceed 16"));
   }
   ENSIGN_CHECK(assign_pcr_values(selections, values));
   std::size_t lists = (values.size() + kDigestSlots - 1) / kDigestSlots;
@@ -239,17 +242,20 @@ Result<Bytes> serialize_pcr_values(const std::vector<PcrSelection>& selections,
     std::size_t offset = 4 + slot * kSelectionSlotSize;
     store_le(file, offset, selections[slot].hash_alg, 2);
     file[offset + 2] = static_cast<std::uint8_t>(selections[slot].select.size());
-    std::copy(selections[slot].select.begin(), selections[slot].select.end(),
+    std::copy(selections[slot].select.begin(),
+              selections[slot].select.end(),
               file.begin() + static_cast<std::ptrdiff_t>(offset + 3));
   }
   store_le(file, kSelectionImageSize, lists, 4);
   for (std::size_t index = 0; index < values.size(); ++index) {
     std::size_t list_offset = kDigestListsOffset + (index / kDigestSlots) * kDigestListImageSize;
-    std::size_t in_list = std::min(kDigestSlots, values.size() - index / kDigestSlots * kDigestSlots);
+    std::size_t in_list =
+        std::min(kDigestSlots, values.size() - index / kDigestSlots * kDigestSlots);
     store_le(file, list_offset, in_list, 4);
     std::size_t offset = list_offset + 4 + (index % kDigestSlots) * kDigestSlotSize;
     store_le(file, offset, values[index].size(), 2);
-    std::copy(values[index].begin(), values[index].end(),
+    std::copy(values[index].begin(),
+              values[index].end(),
               file.begin() + static_cast<std::ptrdiff_t>(offset + 2));
   }
   return file;
@@ -263,16 +269,17 @@ Result<std::vector<PcrValue>> assign_pcr_values(const std::vector<PcrSelection>&
     const TpmHash* bank = find_tpm_hash(selection.hash_alg);
     auto indices = selection.pcrs();
     if (bank == nullptr && !indices.empty()) {
-      return fail(invalid("bank " + hex_code(selection.hash_alg) + " is not SHA-1 or SHA-2"));
+      return fail(
+          pcr_values_error("bank " + hex_code(selection.hash_alg) + " is not SHA-1 or SHA-2"));
     }
     for (unsigned index : indices) {
       if (next == values.size()) {
         break;
       }
       if (values[next].size() != bank->size) {
-        return fail(invalid(std::string(bank->bank) + " PCR " + std::to_string(index) + " is " +
-                            std::to_string(values[next].size()) + " bytes, expected " +
-                            std::to_string(bank->size)));
+        return fail(pcr_values_error(std::string(bank->bank) + " PCR " + std::to_string(index) +
+                                     " is " + std::to_string(values[next].size()) +
+                                     " bytes, expected " + std::to_string(bank->size)));
       }
       assigned.push_back({bank, index, values[next]});
       ++next;
@@ -283,8 +290,8 @@ Result<std::vector<PcrValue>> assign_pcr_values(const std::vector<PcrSelection>&
     selected += selection.pcrs().size();
   }
   if (values.size() != selected) {
-    return fail(invalid(std::to_string(values.size()) + " values given for " +
-                        std::to_string(selected) + " selected PCRs"));
+    return fail(pcr_values_error(std::to_string(values.size()) + " values given for " +
+                                 std::to_string(selected) + " selected PCRs"));
   }
   return assigned;
 }

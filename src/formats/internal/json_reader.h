@@ -24,6 +24,9 @@ inline constexpr int kMaxJsonDepth = 64;
 // throws.
 Result<nlohmann::json> parse_json(ByteView text, std::size_t max_size, std::string_view what);
 
+// invalid returns the InvalidArgument failure "<path>: <problem>" for a member of outside input.
+Unexpected invalid(const std::string& path, std::string_view problem);
+
 // quote_for_message returns `text` in double quotes, with control and non-ASCII bytes escaped as
 // \xNN and cut to 80 bytes, so that outside input can go into a one-line error message.
 std::string quote_for_message(std::string_view text);

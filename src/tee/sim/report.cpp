@@ -12,7 +12,7 @@ namespace {
 
 using internal::short_hex;
 
-constexpr std::size_t kMagicSize = sizeof kSimReportMagic - 1;
+constexpr std::size_t kReportMagicSize = sizeof kSimReportMagic - 1;
 constexpr std::uint32_t kRequiredFlags = kSimReportFlagSimulated | kSimReportFlagDebug;
 
 Unexpected malformed(std::string_view problem) {
@@ -35,7 +35,7 @@ Result<Bytes> encode_sim_report_claims(ByteView measurement,
                 "root key id");
   }
   Bytes out;
-  internal::append(out, as_bytes(std::string_view(kSimReportMagic, kMagicSize)));
+  internal::append(out, as_bytes(std::string_view(kSimReportMagic, kReportMagicSize)));
   internal::append_u16(out, kSimReportVersion);
   std::string_view platform = kSimPlatformName;
   out.push_back(static_cast<std::uint8_t>(platform.size()));
@@ -65,11 +65,11 @@ Result<SimReport> parse_sim_report(ByteView evidence) {
                      std::to_string(kMaxSimReportSize));
   }
   internal::Cursor cursor(evidence);
-  auto magic = cursor.take(kMagicSize);
+  auto magic = cursor.take(kReportMagicSize);
   if (!magic) {
     return malformed("truncated in the magic");
   }
-  if (as_string(*magic) != std::string_view(kSimReportMagic, kMagicSize)) {
+  if (as_string(*magic) != std::string_view(kSimReportMagic, kReportMagicSize)) {
     return malformed("wrong magic (not a sim report)");
   }
   SimReport report;

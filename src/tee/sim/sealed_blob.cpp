@@ -11,13 +11,13 @@ namespace {
 
 using internal::short_hex;
 
-constexpr std::size_t kMagicSize = sizeof kSealedBlobMagic - 1;
+constexpr std::size_t kBlobMagicSize = sizeof kSealedBlobMagic - 1;
 constexpr std::string_view kSaltLabel = "ensign/sim/seal/salt/v1";
 constexpr std::string_view kInfoLabel = "ensign/sim/seal/key/v1";
 
 // The smallest blob: header with a 1-character object id, nonce, empty ciphertext, tag.
-constexpr std::size_t kMinimumBlobSize = kMagicSize + 2 + kMeasurementSize + kRootKeyIdSize + 2 +
-                                         1 + crypto::kAesGcmNonceSize + crypto::kAesGcmTagSize;
+constexpr std::size_t kMinimumBlobSize = kBlobMagicSize + 2 + kMeasurementSize + kRootKeyIdSize +
+                                         2 + 1 + crypto::kAesGcmNonceSize + crypto::kAesGcmTagSize;
 
 bool is_printable_ascii(std::string_view text) {
   for (char c : text) {
@@ -29,10 +29,10 @@ bool is_printable_ascii(std::string_view text) {
 }
 
 std::string describe_target(SealPurpose purpose, std::string_view object_id) {
-  std::string name = purpose == SealPurpose::kSigningKey    ? "signing-key"
-                     : purpose == SealPurpose::kVerifierKey ? "verifier-key"
-                                                            : "purpose " +
-                                                                  std::to_string(static_cast<unsigned>(purpose));
+  std::string name = purpose == SealPurpose::kSigningKey ? "signing-key"
+                     : purpose == SealPurpose::kVerifierKey
+                         ? "verifier-key"
+                         : "purpose " + std::to_string(static_cast<unsigned>(purpose));
   return name + " \"" + std::string(object_id) + "\"";
 }
 
@@ -56,9 +56,9 @@ Result<Header> parse_header(ByteView blob) {
                      std::to_string(kMaxSealedBlobSize));
   }
   internal::Cursor cursor(blob);
-  auto magic = cursor.take(kMagicSize);
+  auto magic = cursor.take(kBlobMagicSize);
   if (blob.size() < kMinimumBlobSize || !magic ||
-      as_string(*magic) != std::string_view(kSealedBlobMagic, kMagicSize)) {
+      as_string(*magic) != std::string_view(kSealedBlobMagic, kBlobMagicSize)) {
     return data_loss("is truncated or not a sealed blob (" + std::to_string(blob.size()) +
                      " bytes)");
   }
@@ -115,7 +115,7 @@ Result<Bytes> seal_blob(const SecretBytes& key,
   }
   ENSIGN_TRY(nonce, crypto::random_bytes(crypto::kAesGcmNonceSize));
   Bytes blob;
-  internal::append(blob, as_bytes(std::string_view(kSealedBlobMagic, kMagicSize)));
+  internal::append(blob, as_bytes(std::string_view(kSealedBlobMagic, kBlobMagicSize)));
   internal::append_u16(blob, kSealedBlobVersion);
   internal::append(blob, binding.measurement);
   internal::append(blob, binding.root_key_id);

@@ -6,6 +6,7 @@
 
 #include "attest/dcap/collateral.h"
 #include "attest/dcap/internal/collateral_json.h"
+#include "attest/dcap/pck.h"
 
 namespace ensign::attest::dcap {
 namespace {
@@ -15,8 +16,6 @@ using internal::Members;
 using nlohmann::json;
 
 constexpr std::size_t kComponentCount = 16;
-constexpr std::size_t kFmspcSize = 6;
-constexpr std::size_t kPceIdSize = 2;
 constexpr std::size_t kTdxMrsignerSize = 48;
 constexpr std::size_t kTdxAttributesSize = 8;
 constexpr std::size_t kMiscselectSize = 4;
@@ -222,7 +221,7 @@ Result<TcbInfo> tcb_info_from(SignedDocument document) {
   }
   ENSIGN_CHECK(read_window(body, info));
   ENSIGN_TRY(fmspc, body.hex("fmspc", kFmspcSize));
-  ENSIGN_TRY(pce_id, body.hex("pceId", kPceIdSize));
+  ENSIGN_TRY(pce_id, body.hex("pceId", kPceidSize));
   info.fmspc = std::move(fmspc);
   info.pce_id = std::move(pce_id);
   ENSIGN_TRY(tcb_type, body.number("tcbType", kMaxNumber));

@@ -19,6 +19,7 @@
 #include "crypto/signature.h"
 #include "dcap_test_support.h"
 #include "support/corrupt.h"
+#include "support/text.h"
 #include "support/vectors.h"
 
 namespace ensign::attest::dcap {
@@ -38,9 +39,7 @@ UnixTime at(const std::string& text) {
   return test::time_of(text);
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using ::ensign::test::contains;
 
 std::string joined(const std::vector<std::string>& errors) {
   std::string text;

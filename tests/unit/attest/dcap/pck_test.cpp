@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "dcap_test_support.h"
+#include "support/text.h"
 
 namespace ensign::attest::dcap {
 namespace {
@@ -20,9 +21,7 @@ using test::json;
 
 const std::string kSgx(kSgxExtensionsOid);
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using ::ensign::test::contains;
 
 // Entry is one SEQUENCE { OID, value } of a synthetic extension; `value` is in
 // ASN1_generate_nconf's syntax, or "SEQUENCE:<section>" for a nested list.

@@ -8,15 +8,14 @@
 
 #include "dcap_test_support.h"
 #include "support/corrupt.h"
+#include "support/text.h"
 
 namespace ensign::attest::dcap {
 namespace {
 
 using test::json;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using ::ensign::test::contains;
 
 class DcapQuoteTest : public ::testing::Test {
  protected:

@@ -11,6 +11,7 @@
 
 #include "dcap_test_support.h"
 #include "support/corrupt.h"
+#include "support/text.h"
 
 namespace ensign::attest::dcap {
 namespace {
@@ -23,9 +24,7 @@ bool starts_with(const std::string& text, const std::string& prefix) {
   return text.rfind(prefix, 0) == 0;
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using ::ensign::test::contains;
 
 std::string joined(const std::vector<std::string>& errors) {
   std::string text;

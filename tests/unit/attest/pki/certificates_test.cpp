@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/text.h"
 #include "support/vectors.h"
 #include "test_authority.h"
 
@@ -39,9 +40,7 @@ Milan milan() {
   return result;
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using ::ensign::test::contains;
 
 class VectorTest : public ::testing::Test {
  protected:
@@ -78,8 +77,10 @@ TEST_F(VectorTest, FindsPemBlocksInsideBinaryEvidence) {
 }
 
 TEST_F(VectorTest, PinsTheVendorRoots) {
-  for (const char* file : {"snp/amd_milan_ask_ark.pem", "snp/amd_genoa_ask_ark.pem",
-                           "snp/amd_turin_ask_ark.pem", "tdx/intel_sgx_root_ca.pem"}) {
+  for (const char* file : {"snp/amd_milan_ask_ark.pem",
+                           "snp/amd_genoa_ask_ark.pem",
+                           "snp/amd_turin_ask_ark.pem",
+                           "tdx/intel_sgx_root_ca.pem"}) {
     auto chain = certificates_of(file);
     TrustAnchors anchors;
     EXPECT_TRUE(anchors.add(chain.back(), false).has_value()) << file;
@@ -172,12 +173,12 @@ TEST_F(VectorTest, ChecksIntelCrlsOnThePckChain) {
     crls.insert(crls.end(), parsed->begin(), parsed->end());
   }
   std::vector<Certificate> intermediates(quote_chain.begin() + 1, quote_chain.end());
-  auto chain = verify_chain(quote_chain[0], intermediates, anchors, crls,
-                            at("2023-06-20T00:00:00Z"));
+  auto chain =
+      verify_chain(quote_chain[0], intermediates, anchors, crls, at("2023-06-20T00:00:00Z"));
   ASSERT_TRUE(chain.has_value()) << chain.error().message();
   // The PCK Platform CA's CRL of 2023-06-08 is stale a month later.
-  auto stale = verify_chain(quote_chain[0], intermediates, anchors, crls,
-                            at("2023-08-01T00:00:00Z"));
+  auto stale =
+      verify_chain(quote_chain[0], intermediates, anchors, crls, at("2023-08-01T00:00:00Z"));
   ASSERT_FALSE(stale.has_value());
   EXPECT_TRUE(contains(stale.error().message(), "not current")) << stale.error().message();
 }

@@ -14,6 +14,7 @@
 #include "attest/verification.h"
 #include "core/bytes.h"
 #include "core/time.h"
+#include "support/text.h"
 #include "support/vectors.h"
 
 namespace ensign::attest::snp::test {
@@ -117,9 +118,7 @@ inline Bytes flip_bit(Bytes bytes, std::size_t offset, unsigned bit) {
   return bytes;
 }
 
-inline bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using ::ensign::test::contains;
 
 // error_containing returns the first error of `verification` that contains `part`, or "".
 inline std::string error_containing(const Verification& verification, const std::string& part) {

@@ -12,6 +12,7 @@
 #include "crypto/hash.h"
 #include "crypto/keys.h"
 #include "support/corrupt.h"
+#include "support/text.h"
 #include "support/vectors.h"
 #include "tpm_test_support.h"
 
@@ -22,14 +23,12 @@ using ensign::test::read_vector;
 
 constexpr std::size_t kRuntimeDataOffset = 0x4d4;
 
-std::string refusal(ByteView report) {
+std::string hcl_refusal(ByteView report) {
   auto parsed = parse_hcl_report(report);
   return parsed.has_value() ? std::string("parsed") : parsed.error().message();
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using ::ensign::test::contains;
 
 Bytes with_le32(ByteView bytes, std::size_t offset, std::uint32_t value) {
   Bytes copy(bytes.begin(), bytes.end());
@@ -75,35 +74,37 @@ TEST_F(HclVectorTest, RefusesAChangedRuntimeData) {
   std::size_t position = runtime.find("911B0EF8");
   ASSERT_NE(position, std::string::npos);
   Bytes changed = ensign::test::flipped(report_, kRuntimeDataOffset + position, 0x01);
-  EXPECT_TRUE(contains(refusal(changed), "HCL report: runtime data hash "));
+  EXPECT_TRUE(contains(hcl_refusal(changed), "HCL report: runtime data hash "));
   EXPECT_TRUE(
-      contains(refusal(changed), "does not match the hardware report's REPORT_DATA b3fbad65"));
+      contains(hcl_refusal(changed), "does not match the hardware report's REPORT_DATA b3fbad65"));
 }
 
 TEST_F(HclVectorTest, RefusesAChangedReportData) {
-  EXPECT_TRUE(contains(refusal(ensign::test::flipped(report_, 0x20 + 0x50)),
+  EXPECT_TRUE(contains(hcl_refusal(ensign::test::flipped(report_, 0x20 + 0x50)),
                        "does not match the hardware report's REPORT_DATA"));
 }
 
 TEST_F(HclVectorTest, RefusesHeaderFieldsOutOfRange) {
-  EXPECT_TRUE(contains(refusal(ensign::test::flipped(report_, 0)), "does not start with \"HCLA\""));
-  EXPECT_TRUE(contains(refusal(with_le32(report_, 4, 3)), "header version 3 is not 1 or 2"));
-  EXPECT_TRUE(contains(refusal(with_le32(report_, 0x4c4, 2)), "request data version 2"));
-  EXPECT_TRUE(contains(refusal(with_le32(report_, 0x4c8, 3)), "report type 3 is not 2"));
-  EXPECT_TRUE(contains(refusal(with_le32(report_, 0x4cc, 4)), "IGVM hash type 4"));
-  EXPECT_TRUE(contains(refusal(with_le32(report_, 0x4d0, 1111)), "runtime data size 1111"));
-  EXPECT_TRUE(contains(refusal(with_le32(report_, 0x4c0, 1131)), "request data size 1131"));
-  EXPECT_TRUE(contains(refusal(with_le32(report_, 8, 2347)), "the report size 2347"));
+  EXPECT_TRUE(
+      contains(hcl_refusal(ensign::test::flipped(report_, 0)), "does not start with \"HCLA\""));
+  EXPECT_TRUE(contains(hcl_refusal(with_le32(report_, 4, 3)), "header version 3 is not 1 or 2"));
+  EXPECT_TRUE(contains(hcl_refusal(with_le32(report_, 0x4c4, 2)), "request data version 2"));
+  EXPECT_TRUE(contains(hcl_refusal(with_le32(report_, 0x4c8, 3)), "report type 3 is not 2"));
+  EXPECT_TRUE(contains(hcl_refusal(with_le32(report_, 0x4cc, 4)), "IGVM hash type 4"));
+  EXPECT_TRUE(contains(hcl_refusal(with_le32(report_, 0x4d0, 1111)), "runtime data size 1111"));
+  EXPECT_TRUE(contains(hcl_refusal(with_le32(report_, 0x4c0, 1131)), "request data size 1131"));
+  EXPECT_TRUE(contains(hcl_refusal(with_le32(report_, 8, 2347)), "the report size 2347"));
 }
 
 TEST_F(HclVectorTest, RefusesTruncationAndNonzeroPadding) {
-  EXPECT_TRUE(contains(refusal(ensign::test::truncated(report_, 0x4d3)), "1235 bytes, expected"));
   EXPECT_TRUE(
-      contains(refusal(ensign::test::truncated(report_, 2345)), "and the 2345 bytes given"));
-  EXPECT_TRUE(contains(refusal(ensign::test::flipped(report_, report_.size() - 1)),
+      contains(hcl_refusal(ensign::test::truncated(report_, 0x4d3)), "1235 bytes, expected"));
+  EXPECT_TRUE(
+      contains(hcl_refusal(ensign::test::truncated(report_, 2345)), "and the 2345 bytes given"));
+  EXPECT_TRUE(contains(hcl_refusal(ensign::test::flipped(report_, report_.size() - 1)),
                        "nonzero byte at offset 2599"));
   Bytes huge(kMaxHclReportSize + 1, 0);
-  EXPECT_TRUE(contains(refusal(huge), "32769 bytes"));
+  EXPECT_TRUE(contains(hcl_refusal(huge), "32769 bytes"));
 }
 
 TEST(HclReportTest, ReadsTdxReportsAndOtherHashes) {
@@ -120,7 +121,7 @@ TEST(HclReportTest, ReadsTdxReportsAndOtherHashes) {
 
 TEST(HclReportTest, RefusesRuntimeDataWithoutAUsableAk) {
   auto refused = [](const std::string& runtime) {
-    return refusal(test::make_hcl_report(2, runtime));
+    return hcl_refusal(test::make_hcl_report(2, runtime));
   };
   EXPECT_TRUE(contains(refused(R"({"keys": []})"), "no key whose kid is HCLAkPub"));
   EXPECT_TRUE(contains(refused(R"({"other": 1})"), "no \"keys\" array"));

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "support/text.h"
 #include "support/vectors.h"
 
 namespace ensign::attest::tpm {
@@ -13,14 +14,12 @@ namespace {
 
 using ensign::test::read_vector;
 
-std::string refusal(std::string_view evidence) {
+std::string evidence_refusal(std::string_view evidence) {
   auto parsed = parse_quote_evidence(as_bytes(evidence));
   return parsed.has_value() ? std::string("parsed") : parsed.error().message();
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using ::ensign::test::contains;
 
 class TpmEvidenceVectorTest : public ::testing::Test {
  protected:
@@ -70,44 +69,48 @@ TEST(TpmEvidenceTest, ReadsContainersWithoutOptionalMembers) {
 
 TEST(TpmEvidenceTest, RefusesOversizedEvidence) {
   std::string huge(kMaxEvidenceSize + 1, ' ');
-  EXPECT_TRUE(contains(refusal(huge), "exceed the limit of 65536"));
+  EXPECT_TRUE(contains(evidence_refusal(huge), "exceed the limit of 65536"));
 }
 
 TEST(TpmEvidenceTest, RefusesUnknownShapes) {
-  EXPECT_TRUE(contains(refusal("not json"), "evidence: neither TPMS_ATTEST bytes"));
-  EXPECT_TRUE(contains(refusal(""), "evidence: neither TPMS_ATTEST bytes"));
-  EXPECT_TRUE(contains(refusal(R"(["message"])"), "evidence: neither TPMS_ATTEST bytes"));
-  EXPECT_TRUE(contains(refusal(R"({"quote": {}})"), "neither trustee's {ak_public, tpm_quote}"));
-  EXPECT_TRUE(contains(refusal(R"( {"message": )"), "evidence: not JSON"));
-  EXPECT_TRUE(contains(refusal(R"({"tpm_quote": "AAAA"})"), "evidence.tpm_quote: not an object"));
+  EXPECT_TRUE(contains(evidence_refusal("not json"), "evidence: neither TPMS_ATTEST bytes"));
+  EXPECT_TRUE(contains(evidence_refusal(""), "evidence: neither TPMS_ATTEST bytes"));
+  EXPECT_TRUE(contains(evidence_refusal(R"(["message"])"), "evidence: neither TPMS_ATTEST bytes"));
+  EXPECT_TRUE(
+      contains(evidence_refusal(R"({"quote": {}})"), "neither trustee's {ak_public, tpm_quote}"));
+  EXPECT_TRUE(contains(evidence_refusal(R"( {"message": )"), "evidence: not JSON"));
+  EXPECT_TRUE(
+      contains(evidence_refusal(R"({"tpm_quote": "AAAA"})"), "evidence.tpm_quote: not an object"));
 }
 
 TEST(TpmEvidenceTest, RefusesMissingOrMalformedMembers) {
-  EXPECT_EQ(refusal(R"({"tpm_quote": {"message": "AAAA"}})"),
+  EXPECT_EQ(evidence_refusal(R"({"tpm_quote": {"message": "AAAA"}})"),
             "evidence.tpm_quote.signature: missing");
-  EXPECT_TRUE(contains(refusal(R"({"tpm_quote": {"message": "A*AA", "signature": "AAAA"}})"),
-                       "evidence.tpm_quote.message: "));
-  EXPECT_TRUE(contains(
-      refusal(R"({"ak_public": 5, "tpm_quote": {"message": "AA==", "signature": "AA=="}})"),
-      "evidence.ak_public: not a string"));
-  EXPECT_TRUE(contains(refusal(R"({"message": "ff5443", "signature": "xyz"})"),
+  EXPECT_TRUE(
+      contains(evidence_refusal(R"({"tpm_quote": {"message": "A*AA", "signature": "AAAA"}})"),
+               "evidence.tpm_quote.message: "));
+  EXPECT_TRUE(
+      contains(evidence_refusal(
+                   R"({"ak_public": 5, "tpm_quote": {"message": "AA==", "signature": "AA=="}})"),
+               "evidence.ak_public: not a string"));
+  EXPECT_TRUE(contains(evidence_refusal(R"({"message": "ff5443", "signature": "xyz"})"),
                        "evidence.signature: hex string"));
-  EXPECT_EQ(refusal(R"({"message": "ff5443"})"), "evidence.signature: missing");
+  EXPECT_EQ(evidence_refusal(R"({"message": "ff5443"})"), "evidence.signature: missing");
 }
 
 TEST(TpmEvidenceTest, RefusesBadPcrLists) {
-  EXPECT_TRUE(contains(refusal(R"({"message": "ff", "signature": "00", "pcrs": "00"})"),
+  EXPECT_TRUE(contains(evidence_refusal(R"({"message": "ff", "signature": "00", "pcrs": "00"})"),
                        "evidence.pcrs: not an array"));
-  EXPECT_TRUE(contains(refusal(R"({"message": "ff", "signature": "00", "pcrs": ["0g"]})"),
+  EXPECT_TRUE(contains(evidence_refusal(R"({"message": "ff", "signature": "00", "pcrs": ["0g"]})"),
                        "evidence.pcrs[0]: hex string"));
   std::string too_long = std::string(R"({"message": "ff", "signature": "00", "pcrs": [")") +
                          std::string(130, '0') + "\"]}";
-  EXPECT_TRUE(contains(refusal(too_long), "evidence.pcrs[0]: 65 bytes, expected 1..64"));
+  EXPECT_TRUE(contains(evidence_refusal(too_long), "evidence.pcrs[0]: 65 bytes, expected 1..64"));
   std::string too_many = R"({"message": "ff", "signature": "00", "pcrs": [)";
   for (std::size_t index = 0; index <= kMaxPcrValues; ++index) {
     too_many += index == 0 ? "\"00\"" : ",\"00\"";
   }
-  EXPECT_TRUE(contains(refusal(too_many + "]}"), "513 entries exceed the limit of 512"));
+  EXPECT_TRUE(contains(evidence_refusal(too_many + "]}"), "513 entries exceed the limit of 512"));
 }
 
 }  // namespace

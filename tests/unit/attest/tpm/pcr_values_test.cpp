@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "support/text.h"
 #include "tpm_test_support.h"
 
 namespace ensign::attest::tpm {
@@ -66,14 +67,12 @@ Bytes serialized(const std::vector<PcrSelection>& selections, const std::vector<
   return file;
 }
 
-std::string refusal(ByteView contents) {
+std::string pcr_values_refusal(ByteView contents) {
   auto values = parse_pcr_values(contents);
   return values.has_value() ? std::string("parsed") : values.error().message();
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using ::ensign::test::contains;
 
 TEST(TpmPcrValuesTest, ReadsTpm2PcrreadOutput) {
   auto values = parse_pcr_values(as_bytes(kPcrreadOutput));
@@ -113,42 +112,49 @@ TEST(TpmPcrValuesTest, DigestsAndNamesValuesInSelectionOrder) {
 }
 
 TEST(TpmPcrValuesTest, RefusesTextThatIsNotAListing) {
-  EXPECT_TRUE(contains(refusal(as_bytes("hello\n")), "line 1: neither a PCR bank"));
-  EXPECT_TRUE(contains(refusal(as_bytes("  sm3_256:\n    0 : 0x00\n")),
+  EXPECT_TRUE(contains(pcr_values_refusal(as_bytes("hello\n")), "line 1: neither a PCR bank"));
+  EXPECT_TRUE(contains(pcr_values_refusal(as_bytes("  sm3_256:\n    0 : 0x00\n")),
                        "line 1: unknown PCR bank \"sm3_256\""));
-  EXPECT_TRUE(contains(refusal(as_bytes("    0 : 0x00\n")), "PCR 0 comes before any bank"));
-  EXPECT_TRUE(contains(refusal(as_bytes("")), "holds no PCR value"));
-  EXPECT_TRUE(contains(refusal(as_bytes("pcrs:\ncalcDigest: 00\n")), "holds no PCR value"));
+  EXPECT_TRUE(
+      contains(pcr_values_refusal(as_bytes("    0 : 0x00\n")), "PCR 0 comes before any bank"));
+  EXPECT_TRUE(contains(pcr_values_refusal(as_bytes("")), "holds no PCR value"));
+  EXPECT_TRUE(
+      contains(pcr_values_refusal(as_bytes("pcrs:\ncalcDigest: 00\n")), "holds no PCR value"));
 }
 
 TEST(TpmPcrValuesTest, RefusesValuesOutOfOrderOrOfTheWrongLength) {
   std::string sha1_zero = "0x" + std::string(40, '0');
-  EXPECT_TRUE(contains(refusal(as_bytes("sha1:\n  1 : " + sha1_zero + "\n  0 : " + sha1_zero)),
-                       "line 3: PCR 0 is out of range or not after the previous PCR"));
-  EXPECT_TRUE(contains(refusal(as_bytes("sha1:\n  32 : " + sha1_zero)), "PCR 32 is out of range"));
-  EXPECT_TRUE(contains(refusal(as_bytes("sha1:\n  0 : 0x00")), "PCR 0 is not a sha1 digest"));
-  EXPECT_TRUE(contains(refusal(as_bytes("sha1:\n  0 : " + std::string(40, '0'))), "lacks its 0x"));
-  EXPECT_TRUE(contains(refusal(as_bytes("sha1:\n  123 : " + sha1_zero)), "neither a PCR bank"));
+  EXPECT_TRUE(
+      contains(pcr_values_refusal(as_bytes("sha1:\n  1 : " + sha1_zero + "\n  0 : " + sha1_zero)),
+               "line 3: PCR 0 is out of range or not after the previous PCR"));
+  EXPECT_TRUE(contains(pcr_values_refusal(as_bytes("sha1:\n  32 : " + sha1_zero)),
+                       "PCR 32 is out of range"));
+  EXPECT_TRUE(
+      contains(pcr_values_refusal(as_bytes("sha1:\n  0 : 0x00")), "PCR 0 is not a sha1 digest"));
+  EXPECT_TRUE(contains(pcr_values_refusal(as_bytes("sha1:\n  0 : " + std::string(40, '0'))),
+                       "lacks its 0x"));
+  EXPECT_TRUE(
+      contains(pcr_values_refusal(as_bytes("sha1:\n  123 : " + sha1_zero)), "neither a PCR bank"));
 }
 
 TEST(TpmPcrValuesTest, RefusesSerializedFilesThatDisagreeWithThemselves) {
   QuoteAttest attest = test::sample_attest();
   auto values = test::zero_pcr_values();
   values.pop_back();
-  EXPECT_TRUE(contains(refusal(serialized(attest.pcr_select, values)),
+  EXPECT_TRUE(contains(pcr_values_refusal(serialized(attest.pcr_select, values)),
                        "4 values given for 5 selected PCRs"));
   Bytes file = serialized(attest.pcr_select, test::zero_pcr_values());
   file.push_back(0);
-  EXPECT_TRUE(contains(refusal(file), "does not hold 1 digest lists"));
+  EXPECT_TRUE(contains(pcr_values_refusal(file), "does not hold 1 digest lists"));
   Bytes counted = serialized(attest.pcr_select, test::zero_pcr_values());
   counted[0] = 17;
-  EXPECT_TRUE(contains(refusal(counted), "selection count is missing or exceeds 16"));
-  EXPECT_TRUE(contains(refusal(Bytes{0x01, 0x00}), "too few"));
+  EXPECT_TRUE(contains(pcr_values_refusal(counted), "selection count is missing or exceeds 16"));
+  EXPECT_TRUE(contains(pcr_values_refusal(Bytes{0x01, 0x00}), "too few"));
 }
 
 TEST(TpmPcrValuesTest, RefusesOversizedInput) {
   Bytes huge(kMaxPcrFileSize + 1, ' ');
-  EXPECT_TRUE(contains(refusal(huge), "exceed the limit of 65536"));
+  EXPECT_TRUE(contains(pcr_values_refusal(huge), "exceed the limit of 65536"));
 }
 
 TEST(TpmPcrValuesTest, RefusesValuesThatDoNotFitTheSelection) {

@@ -12,13 +12,13 @@ namespace {
 using testing::contains;
 using testing::expect_error;
 
-constexpr const char* kPath = "state.db";
+constexpr const char* kDatabaseName = "state.db";
 
 class RowsTest : public ::testing::Test {
  protected:
   // row prepares `sql` with ?1 bound to the sample public key and steps to its single row.
   Statement row(const std::string& sql) {
-    auto statement = Statement::prepare(connection_.get(), kPath, sql);
+    auto statement = Statement::prepare(connection_.get(), kDatabaseName, sql);
     EXPECT_TRUE(statement) << statement.error().message();
     EXPECT_TRUE(statement->bind_blob(1, public_key_));
     auto has_row = statement->step();
@@ -41,7 +41,7 @@ class RowsTest : public ::testing::Test {
 
 template <typename T>
 void expect_data_loss(const Result<T>& result, const std::string& phrase) {
-  expect_error(result, ErrorCode::kDataLoss, std::string(kPath) + ": ");
+  expect_error(result, ErrorCode::kDataLoss, std::string(kDatabaseName) + ": ");
   expect_error(result, ErrorCode::kDataLoss, phrase);
 }
 

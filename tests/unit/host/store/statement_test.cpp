@@ -12,7 +12,7 @@ namespace {
 using testing::contains;
 using testing::expect_error;
 
-constexpr const char* kPath = "memory.db";
+constexpr const char* kMemoryDatabaseName = "memory.db";
 
 class StatementTest : public ::testing::Test {
  protected:
@@ -27,7 +27,7 @@ class StatementTest : public ::testing::Test {
   }
 
   Statement prepare(std::string_view sql) {
-    auto statement = Statement::prepare(connection_.get(), kPath, sql);
+    auto statement = Statement::prepare(connection_.get(), kMemoryDatabaseName, sql);
     EXPECT_TRUE(statement) << statement.error().message();
     return std::move(*statement);
   }
@@ -76,7 +76,7 @@ TEST_F(StatementTest, TextReadAsIntegerIsDataLossNamingTheColumn) {
   Statement select = select_row("SELECT '12' AS version");
   auto value = select.integer(0);
   expect_error(value, ErrorCode::kDataLoss, "column 'version' holds text, not an integer");
-  EXPECT_TRUE(contains(value.error().message(), kPath));
+  EXPECT_TRUE(contains(value.error().message(), kMemoryDatabaseName));
 }
 
 TEST_F(StatementTest, BlobReadAsTextIsDataLoss) {
@@ -97,13 +97,14 @@ TEST_F(StatementTest, RealReadAsIntegerIsDataLoss) {
 }
 
 TEST_F(StatementTest, BadSqlFailsNamingThePath) {
-  auto statement = Statement::prepare(connection_.get(), kPath, "SELEC nothing");
+  auto statement = Statement::prepare(connection_.get(), kMemoryDatabaseName, "SELEC nothing");
   ASSERT_FALSE(statement);
-  EXPECT_TRUE(contains(statement.error().message(), kPath)) << statement.error().message();
+  EXPECT_TRUE(contains(statement.error().message(), kMemoryDatabaseName))
+      << statement.error().message();
 }
 
 TEST_F(StatementTest, EmptySqlIsInternal) {
-  auto statement = Statement::prepare(connection_.get(), kPath, "  ");
+  auto statement = Statement::prepare(connection_.get(), kMemoryDatabaseName, "  ");
   expect_error(statement, ErrorCode::kInternal);
 }
 

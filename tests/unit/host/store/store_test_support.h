@@ -18,6 +18,7 @@
 #include "host/store/internal/sqlite_handles.h"
 #include "host/store/store.h"
 #include "support/scratch_directory.h"
+#include "support/text.h"
 
 namespace ensign::host::store::testing {
 
@@ -107,9 +108,7 @@ inline std::string raw_text(const std::string& path, const std::string& sql) {
 }
 
 // contains tells whether `text` has `part` in it, for readable message assertions.
-inline bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using ::ensign::test::contains;
 
 // expect_error checks that `result` failed with `code` and a message containing `phrase`.
 template <typename T>

@@ -14,7 +14,7 @@
 namespace ensign::tee::tpm {
 namespace {
 
-const Bytes kMeasurement(48, 0x17);
+const Bytes kSealedMeasurement(48, 0x17);
 
 class PcrSealingTest : public test::SoftwareTpmTest {
  protected:
@@ -25,14 +25,15 @@ class PcrSealingTest : public test::SoftwareTpmTest {
     }
     std::filesystem::create_directories(scratch_.path("state"));
     // The platform makes the SRK and records the measurement in PCR 16.
-    auto platform = TpmPlatform::open({tpm_->tcti(), scratch_.path("state"), kMeasurement, true});
+    auto platform =
+        TpmPlatform::open({tpm_->tcti(), scratch_.path("state"), kSealedMeasurement, true});
     ASSERT_TRUE(platform) << platform.error().message();
     platform.value().reset();
     auto esys = EsysContext::connect(tpm_->tcti());
     ASSERT_TRUE(esys) << esys.error().message();
     esys_ = std::move(esys).value();
-    ASSERT_EQ(Esys_TR_FromTPMPublic(esys_->get(), kSrkHandle, ESYS_TR_NONE, ESYS_TR_NONE,
-                                    ESYS_TR_NONE, &srk_),
+    ASSERT_EQ(Esys_TR_FromTPMPublic(
+                  esys_->get(), kSrkHandle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &srk_),
               TSS2_RC_SUCCESS);
   }
 
@@ -43,7 +44,7 @@ class PcrSealingTest : public test::SoftwareTpmTest {
 TEST_F(PcrSealingTest, OpensUnderTheSamePcrValueOnly) {
   auto pcr = read_pcrs(esys_->get(), enclave_pcr_selection());
   ASSERT_TRUE(pcr) << pcr.error().message();
-  EXPECT_EQ(pcr->front(), enclave_pcr_value(kMeasurement));
+  EXPECT_EQ(pcr->front(), enclave_pcr_value(kSealedMeasurement));
 
   auto sealed = seal_under_pcr_policy(esys_->get(), srk_, SecretBytes::copy_of(to_bytes("key")));
   ASSERT_TRUE(sealed) << sealed.error().message();
@@ -61,7 +62,7 @@ TEST_F(PcrSealingTest, OpensUnderTheSamePcrValueOnly) {
       << refused.error().message();
 
   // Recording the measurement again brings the value, and the object opens again.
-  ASSERT_TRUE(record_measurement(esys_->get(), kMeasurement));
+  ASSERT_TRUE(record_measurement(esys_->get(), kSealedMeasurement));
   EXPECT_TRUE(unseal_under_pcr_policy(esys_->get(), srk_, *sealed));
 }
 
