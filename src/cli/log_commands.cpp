@@ -2,6 +2,7 @@
 // auditor runs on a proof they were given: hashes in standard base64, proofs comma-separated.
 // Exit 0: the proof holds; 1: it does not, saying which check failed; 2: usage or bad input.
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "log/merkle.h"
@@ -14,7 +15,7 @@ struct InclusionOptions {
   std::uint64_t index = 0;
   std::uint64_t size = 0;
   std::string root;
-  std::vector<std::string> proof;
+  std::optional<std::string> proof;  // absent: a proof of no hashes
 };
 
 struct ConsistencyOptions {
@@ -22,7 +23,7 @@ struct ConsistencyOptions {
   std::uint64_t size2 = 0;
   std::string root1;
   std::string root2;
-  std::vector<std::string> proof;
+  std::optional<std::string> proof;  // absent: a proof of no hashes
 };
 
 // decode_hash reads one base64 hash given as option `name`.
@@ -34,7 +35,27 @@ Result<Bytes> decode_hash(std::string_view name, const std::string& text) {
   return bytes;
 }
 
-Result<std::vector<Bytes>> decode_proof(const std::vector<std::string>& texts) {
+// split_proof splits the comma-separated proof, keeping empty items: "a,,b" is three hashes,
+// the second empty, and "" is one empty hash, which the check then refuses. Only leaving out
+// --proof gives the proof of no hashes, so every list of hashes has exactly one spelling.
+std::vector<std::string> split_proof(const std::optional<std::string>& text) {
+  std::vector<std::string> items;
+  if (!text) {
+    return items;
+  }
+  std::size_t begin = 0;
+  while (true) {
+    std::size_t comma = text->find(',', begin);
+    items.push_back(text->substr(begin, comma - begin));
+    if (comma == std::string::npos) {
+      return items;
+    }
+    begin = comma + 1;
+  }
+}
+
+Result<std::vector<Bytes>> decode_proof(const std::optional<std::string>& text) {
+  std::vector<std::string> texts = split_proof(text);
   if (texts.size() > log::kMaxProofHashes) {
     return fail(ErrorCode::kInvalidArgument,
                 "--proof: " + std::to_string(texts.size()) + " hashes, more than any path (" +
@@ -66,12 +87,21 @@ Result<std::string> check_consistency(const ConsistencyOptions& options) {
          " leaves is a prefix of the tree of " + std::to_string(options.size2) + " leaves";
 }
 
-// add_proof_option takes the proof as one comma-separated list; an empty string is no hashes.
-void add_proof_option(CLI::App& command, std::vector<std::string>& proof) {
-  command
-      .add_option("--proof", proof, "The proof's hashes, base64, comma-separated (may be empty)")
-      ->delimiter(',')
-      ->allow_extra_args(false);
+// add_proof_option takes the proof as one comma-separated list, split here rather than by
+// CLI11, which drops empty items and so would hide a malformed proof.
+void add_proof_option(CLI::App& command, std::optional<std::string>& proof) {
+  command.add_option_function<std::string>(
+      "--proof",
+      [&proof](const std::string& text) { proof = text; },
+      "The proof's hashes, base64, comma-separated; leave out for a proof of no hashes");
+}
+
+// add_count_option adds a required leaf index or tree size; CLI11 alone would wrap "-1" around.
+void add_count_option(CLI::App& command,
+                      const std::string& name,
+                      std::uint64_t& value,
+                      const std::string& description) {
+  command.add_option(name, value, description)->required()->check(CLI::NonNegativeNumber);
 }
 
 void report(const Result<std::string>& outcome, int& exit_code) {
@@ -96,9 +126,8 @@ void add_log_commands(CLI::App& app, int& exit_code) {
   check_inclusion_command
       ->add_option("--leaf-hash", inclusion->leaf_hash, "SHA-256(0x00 || entry), base64")
       ->required();
-  check_inclusion_command->add_option("--index", inclusion->index, "The leaf's index")->required();
-  check_inclusion_command->add_option("--size", inclusion->size, "The tree's size (leaves)")
-      ->required();
+  add_count_option(*check_inclusion_command, "--index", inclusion->index, "The leaf's index");
+  add_count_option(*check_inclusion_command, "--size", inclusion->size, "The tree's size (leaves)");
   check_inclusion_command->add_option("--root", inclusion->root, "The tree's root, base64")
       ->required();
   add_proof_option(*check_inclusion_command, inclusion->proof);
@@ -110,10 +139,10 @@ void add_log_commands(CLI::App& app, int& exit_code) {
       "check-consistency",
       "Check offline that the tree of SIZE1 leaves is a prefix of the tree of SIZE2 leaves.\n"
       "Exit 0: valid; 1: invalid; 2: usage or malformed input");
-  check_consistency_command->add_option("--size1", consistency->size1, "The older tree's size")
-      ->required();
-  check_consistency_command->add_option("--size2", consistency->size2, "The newer tree's size")
-      ->required();
+  add_count_option(
+      *check_consistency_command, "--size1", consistency->size1, "The older tree's size");
+  add_count_option(
+      *check_consistency_command, "--size2", consistency->size2, "The newer tree's size");
   check_consistency_command->add_option("--root1", consistency->root1, "The older root, base64")
       ->required();
   check_consistency_command->add_option("--root2", consistency->root2, "The newer root, base64")

@@ -4,13 +4,11 @@
 
 #include <gtest/gtest.h>
 
-#include <bit>
-#include <filesystem>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "support/vectors.h"
+#include "support/merkle_reference.h"
+#include "support/merkle_vectors.h"
 
 namespace ensign::log {
 namespace {
@@ -47,40 +45,6 @@ std::vector<Bytes> reference_leaf_hashes() {
   return hashes;
 }
 
-Bytes base64(const nlohmann::json& value) {
-  auto bytes = base64_decode(value.get<std::string>());
-  EXPECT_TRUE(bytes.has_value()) << value;
-  return bytes ? *bytes : Bytes{};
-}
-
-std::vector<Bytes> proof_of(const nlohmann::json& value) {
-  std::vector<Bytes> proof;
-  if (value.is_array()) {
-    for (const auto& hash : value) {
-      proof.push_back(base64(hash));
-    }
-  }
-  return proof;
-}
-
-// Each case is one JSON file under vectors/merkle/<kind>/, in folders by tree.
-std::vector<std::filesystem::path> cases(const std::string& kind) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry :
-       std::filesystem::recursive_directory_iterator(test::vectors_dir() / "merkle" / kind)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json") {
-      files.push_back(entry.path());
-    }
-  }
-  return files;
-}
-
-nlohmann::json read_case(const std::filesystem::path& path) {
-  auto text = read_file(path.string(), 1024 * 1024);
-  EXPECT_TRUE(text.has_value()) << path;
-  return text ? nlohmann::json::parse(as_string(*text)) : nlohmann::json::object();
-}
-
 TEST(Merkle, HashesAsRfc9162) {
   EXPECT_EQ(hex_encode(empty_root()),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
@@ -95,15 +59,15 @@ TEST(Merkle, RootsMatchTheVectorsTrees) {
   ENSIGN_REQUIRE_VECTORS();
   auto leaves = reference_leaf_hashes();
   int checked = 0;
-  for (const auto& path : cases("inclusion")) {
-    auto vector = read_case(path);
+  for (const auto& path : test::merkle_cases("inclusion")) {
+    auto vector = test::read_merkle_case(path);
     if (vector["wantErr"].get<bool>() || path.filename() != "happy-path.json") {
       continue;
     }
     auto size = vector["treeSize"].get<std::size_t>();
     ASSERT_LE(size, leaves.size()) << path;
     EXPECT_EQ(tree_root({leaves.begin(), leaves.begin() + static_cast<std::ptrdiff_t>(size)}),
-              base64(vector["root"]))
+              test::merkle_hash(vector["root"]))
         << path;
     ++checked;
   }
@@ -112,16 +76,16 @@ TEST(Merkle, RootsMatchTheVectorsTrees) {
 
 TEST(Merkle, InclusionVectors) {
   ENSIGN_REQUIRE_VECTORS();
-  auto files = cases("inclusion");
+  auto files = test::merkle_cases("inclusion");
   ASSERT_GE(files.size(), 60u);
   int accepted = 0;
   for (const auto& path : files) {
-    auto vector = read_case(path);
+    auto vector = test::read_merkle_case(path);
     auto result = verify_inclusion(vector["leafIdx"].get<std::uint64_t>(),
                                    vector["treeSize"].get<std::uint64_t>(),
-                                   base64(vector["leafHash"]),
-                                   proof_of(vector["proof"]),
-                                   base64(vector["root"]));
+                                   test::merkle_hash(vector["leafHash"]),
+                                   test::merkle_proof(vector["proof"]),
+                                   test::merkle_hash(vector["root"]));
     bool want_error = vector["wantErr"].get<bool>();
     EXPECT_EQ(result.has_value(), !want_error) << path << ": " << vector["desc"];
     if (!result) {
@@ -134,16 +98,16 @@ TEST(Merkle, InclusionVectors) {
 
 TEST(Merkle, ConsistencyVectors) {
   ENSIGN_REQUIRE_VECTORS();
-  auto files = cases("consistency");
+  auto files = test::merkle_cases("consistency");
   ASSERT_GE(files.size(), 60u);
   int accepted = 0;
   for (const auto& path : files) {
-    auto vector = read_case(path);
+    auto vector = test::read_merkle_case(path);
     auto result = verify_consistency(vector["size1"].get<std::uint64_t>(),
                                      vector["size2"].get<std::uint64_t>(),
-                                     base64(vector["root1"]),
-                                     base64(vector["root2"]),
-                                     proof_of(vector["proof"]));
+                                     test::merkle_hash(vector["root1"]),
+                                     test::merkle_hash(vector["root2"]),
+                                     test::merkle_proof(vector["proof"]));
     bool want_error = vector["wantErr"].get<bool>();
     EXPECT_EQ(result.has_value(), !want_error) << path << ": " << vector["desc"];
     accepted += result ? 1 : 0;
@@ -151,56 +115,13 @@ TEST(Merkle, ConsistencyVectors) {
   EXPECT_GT(accepted, 0);
 }
 
-// The reference constructions of RFC 9162 sections 2.1.3.1 (PATH) and 2.1.4.1 (PROOF), written
-// recursively from the definitions, so the verifiers are checked on every shape of tree.
-using Leaves = std::vector<Bytes>;
-
-Leaves slice(const Leaves& leaves, std::size_t begin, std::size_t end) {
-  return {leaves.begin() + static_cast<std::ptrdiff_t>(begin),
-          leaves.begin() + static_cast<std::ptrdiff_t>(end)};
-}
-
-std::size_t split_of(std::size_t n) {
-  return std::bit_floor(n - 1);
-}
-
-Leaves path(std::size_t m, const Leaves& d) {
-  if (d.size() == 1) {
-    return {};
-  }
-  std::size_t k = split_of(d.size());
-  Leaves result;
-  if (m < k) {
-    result = path(m, slice(d, 0, k));
-    result.push_back(tree_root(slice(d, k, d.size())));
-  } else {
-    result = path(m - k, slice(d, k, d.size()));
-    result.push_back(tree_root(slice(d, 0, k)));
-  }
-  return result;
-}
-
-Leaves subproof(std::size_t m, const Leaves& d, bool whole) {
-  if (m == d.size()) {
-    return whole ? Leaves{} : Leaves{tree_root(d)};
-  }
-  std::size_t k = split_of(d.size());
-  Leaves result;
-  if (m <= k) {
-    result = subproof(m, slice(d, 0, k), whole);
-    result.push_back(tree_root(slice(d, k, d.size())));
-  } else {
-    result = subproof(m - k, slice(d, k, d.size()), false);
-    result.push_back(tree_root(slice(d, 0, k)));
-  }
-  return result;
-}
+using test::Leaves;
+using test::path;
+using test::slice;
+using test::subproof;
 
 TEST(Merkle, VerifiesEveryProofOfTreesUpTo33Leaves) {
-  Leaves leaves;
-  for (int i = 0; i < 33; ++i) {
-    leaves.push_back(leaf_hash(Bytes{static_cast<std::uint8_t>(i), 0x42}));
-  }
+  Leaves leaves = test::test_leaves(33);
   for (std::size_t size = 1; size <= leaves.size(); ++size) {
     Leaves tree = slice(leaves, 0, size);
     Bytes root = tree_root(tree);
