@@ -20,6 +20,7 @@
 
 #include "crypto/aead.h"
 #include "host/enclave_client.h"
+#include "logged_signer.h"
 #include "ratio_reporter.h"
 #include "tee/tpm/objects.h"
 
@@ -29,7 +30,6 @@ namespace {
 namespace protocol = enclave::protocol;
 
 constexpr std::size_t kBatch = 32;   // signatures per benchmark iteration
-constexpr std::size_t kWindow = 1;  // one request at a time: the TPM signs one at a time
 
 [[noreturn]] void die(const std::string& message) {
   std::fprintf(stderr, "tpm_sign_bench: %s\n", message.c_str());
@@ -178,20 +178,27 @@ void BM_Ensign(benchmark::State& state) {
     state.SkipWithError(key.error().message().c_str());
     return;
   }
-  protocol::SignRequest request{"bench",
-                                1,
-                                crypto::KeyAlgorithm::kEcdsaP256,
-                                key->sealed_key,
-                                protocol::SignInput::kDigest,
-                                crypto::random_bytes(32).value()};
-  std::vector<protocol::SignRequest> batch(kBatch, request);
+  protocol::SignItem item{"bench",
+                          1,
+                          crypto::KeyAlgorithm::kEcdsaP256,
+                          key->sealed_key,
+                          key->public_key,
+                          "bench",
+                          protocol::SignInput::kDigest,
+                          "",
+                          crypto::random_bytes(32).value()};
+  std::vector<protocol::SignItem> batch(kBatch, item);
+  auto signer = bench::LoggedSigner::create(enclave);
+  if (!signer) {
+    state.SkipWithError(signer.error().message().c_str());
+    return;
+  }
   for (auto _ : state) {
-    auto replies = enclave.sign_pipelined(batch, kWindow);
-    if (!replies) {
-      state.SkipWithError(replies.error().message().c_str());
+    auto signed_batch = signer->sign(batch);
+    if (!signed_batch) {
+      state.SkipWithError(signed_batch.error().message().c_str());
       return;
     }
-    benchmark::DoNotOptimize(replies);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kBatch));
 }

@@ -15,6 +15,6 @@ void add_audit_command(CLI::App& app, Context& context, int& exit_code);
 void add_attest_commands(CLI::App& app, Context& context, int& exit_code);
 void add_trust_commands(CLI::App& app, Context& context, int& exit_code);
 // The log checks are offline: they need no installation.
-void add_log_commands(CLI::App& app, int& exit_code);
+void add_log_commands(CLI::App& app, Context& context, int& exit_code);
 
 }  // namespace ensign::cli

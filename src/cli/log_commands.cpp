@@ -1,10 +1,15 @@
-// log_commands.cpp: `ensign log check-inclusion|check-consistency`, the offline checks an
-// auditor runs on a proof they were given: hashes in standard base64, proofs comma-separated.
+// log_commands.cpp: `ensign log checkpoint|public-key`, the installation's log as the enclave
+// signed it, and `ensign log check-inclusion|check-consistency`, the offline checks an auditor
+// runs on a proof they were given: hashes in standard base64, proofs comma-separated.
 // Exit 0: the proof holds; 1: it does not, saying which check failed; 2: usage or bad input.
 #include <iostream>
 #include <optional>
 
 #include "cli/commands.h"
+#include "cli/context.h"
+#include "core/file.h"
+#include "crypto/keys.h"
+#include "host/log_service.h"
 #include "log/merkle.h"
 
 namespace ensign::cli {
@@ -112,11 +117,55 @@ void report(const Result<std::string>& outcome, int& exit_code) {
   std::cout << *outcome << "\n";
 }
 
+// log_head returns the installation's log, made (by the enclave) on first use.
+Result<host::store::LogHead> log_head(Context& context) {
+  ENSIGN_TRY(store, context.store());
+  ENSIGN_TRY(enclave, context.enclave());
+  host::LogService service(*store, *enclave);
+  return service.head();
+}
+
+Status run_checkpoint(Context& context) {
+  ENSIGN_TRY(head, log_head(context));
+  std::cout << head.checkpoint;
+  return {};
+}
+
+Status run_public_key(Context& context, const std::string& output) {
+  ENSIGN_TRY(head, log_head(context));
+  ENSIGN_TRY(pem, crypto::public_key_to_pem(head.public_key));
+  if (output.empty() || output == "-") {
+    std::cout << pem;
+    return {};
+  }
+  return write_file_atomic(output, as_bytes(pem), 0644);
+}
+
+void report_status(const Status& outcome, int& exit_code) {
+  if (!outcome) {
+    exit_code = report_error(outcome.error());
+  }
+}
+
 }  // namespace
 
-void add_log_commands(CLI::App& app, int& exit_code) {
-  auto* log = app.add_subcommand("log", "Check the transparency log's proofs (RFC 9162 trees)");
+void add_log_commands(CLI::App& app, Context& context, int& exit_code) {
+  auto* log = app.add_subcommand(
+      "log", "The transparency log every signature is in, and offline checks of its proofs");
   log->require_subcommand(1);
+
+  log->add_subcommand("checkpoint",
+                      "Print the log's latest checkpoint: a C2SP tlog-checkpoint signed note, "
+                      "signed by the enclave's log key")
+      ->callback([&context, &exit_code] { report_status(run_checkpoint(context), exit_code); });
+
+  auto output = std::make_shared<std::string>();
+  auto* public_key_command = log->add_subcommand(
+      "public-key", "Print the log key (PEM SubjectPublicKeyInfo) that signs the checkpoints");
+  public_key_command->add_option("--out", *output, "Write the PEM here instead of stdout");
+  public_key_command->callback([&context, &exit_code, output] {
+    report_status(run_public_key(context, *output), exit_code);
+  });
 
   auto inclusion = std::make_shared<InclusionOptions>();
   auto* check_inclusion_command =

@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   add_audit_command(app, context, exit_code);
   add_attest_commands(app, context, exit_code);
   add_trust_commands(app, context, exit_code);
-  add_log_commands(app, exit_code);
+  add_log_commands(app, context, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -23,6 +23,13 @@ inline void append_u32(Bytes& out, std::uint32_t value) {
   }
 }
 
+// append_u64 appends `value` big-endian.
+inline void append_u64(Bytes& out, std::uint64_t value) {
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    out.push_back(static_cast<std::uint8_t>((value >> shift) & 0xff));
+  }
+}
+
 // append appends raw bytes.
 inline void append(Bytes& out, ByteView bytes) {
   out.insert(out.end(), bytes.begin(), bytes.end());
@@ -77,22 +84,28 @@ class Cursor {
   }
 
   // u32 returns the next big-endian u32, or nothing when fewer than 4 bytes remain.
-  std::optional<std::uint32_t> u32() {
-    auto bytes = take(4);
-    if (!bytes) {
-      return std::nullopt;
-    }
-    std::uint32_t value = 0;
-    for (std::uint8_t byte : *bytes) {
-      value = (value << 8) | byte;
-    }
-    return value;
-  }
+  std::optional<std::uint32_t> u32() { return big_endian<std::uint32_t>(); }
+
+  // u64 returns the next big-endian u64, or nothing when fewer than 8 bytes remain.
+  std::optional<std::uint64_t> u64() { return big_endian<std::uint64_t>(); }
 
   std::size_t position() const { return position_; }
   std::size_t remaining() const { return input_.size() - position_; }
 
  private:
+  template <typename Unsigned>
+  std::optional<Unsigned> big_endian() {
+    auto bytes = take(sizeof(Unsigned));
+    if (!bytes) {
+      return std::nullopt;
+    }
+    Unsigned value = 0;
+    for (std::uint8_t byte : *bytes) {
+      value = static_cast<Unsigned>((value << 8) | byte);
+    }
+    return value;
+  }
+
   ByteView input_;
   std::size_t position_ = 0;
 };

@@ -43,6 +43,7 @@ Dispatcher::Dispatcher(tee::Platform& platform, std::uint32_t hardening, const L
       hardening_(hardening),
       logger_(logger),
       keyring_(platform),
+      log_signer_(platform, keyring_),
       result_signer_(platform) {}
 
 Result<Message> Dispatcher::dispatch(const Message& request) {
@@ -62,9 +63,14 @@ Result<Message> Dispatcher::dispatch(const Message& request) {
                        std::string(crypto::key_algorithm_name(typed.algorithm)));
           return as_message(keyring_.generate(typed));
         } else if constexpr (std::is_same_v<T, protocol::SignRequest>) {
-          logger_.info("sign with key " + object_id(typed.key_id, typed.version) +
-                       ", input sha256 " + short_digest(typed.data));
-          return as_message(keyring_.sign(typed));
+          const auto& first = typed.items.front();
+          logger_.info("sign and log " + std::to_string(typed.items.size()) +
+                       " item(s), the first with key " + object_id(first.key_id, first.version) +
+                       ", input sha256 " + short_digest(first.data));
+          return as_message(log_signer_.sign(typed));
+        } else if constexpr (std::is_same_v<T, protocol::CreateLogRequest>) {
+          logger_.info("create log " + typed.origin);
+          return as_message(log_signer_.create(typed));
         } else if constexpr (std::is_same_v<T, protocol::EvidenceRequest>) {
           logger_.info("evidence over report data sha256 " + short_digest(typed.report_data));
           auto evidence = platform_.evidence(typed.report_data);

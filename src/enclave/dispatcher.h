@@ -8,6 +8,7 @@
 #include "core/bytes.h"
 #include "core/result.h"
 #include "enclave/keyring.h"
+#include "enclave/log_signer.h"
 #include "enclave/result_signer.h"
 #include "enclave/logger.h"
 #include "enclave/protocol/messages.h"
@@ -41,6 +42,7 @@ class Dispatcher {
   std::uint32_t hardening_;
   const Logger& logger_;
   Keyring keyring_;
+  LogSigner log_signer_;  // signs only through the log, with keyring_
   ResultSigner result_signer_;
 };
 

@@ -39,63 +39,74 @@ Result<protocol::GenerateKeyReply> Keyring::generate(const protocol::GenerateKey
                                     std::move(pair.key_attestation)};
 }
 
-Result<protocol::SignReply> Keyring::sign_with_holder(tee::KeyHolder& holder,
-                                                      const protocol::SignRequest& request) {
-  Bytes digest;
-  if (request.input == protocol::SignInput::kMessage) {
-    auto hash = crypto::signature_hash(request.algorithm);
-    if (!hash) {
-      return fail(ErrorCode::kInvalidArgument,
-                  std::string(crypto::key_algorithm_name(request.algorithm)) +
-                      " keys are not held by the " + platform_.identity().platform + " platform");
-    }
-    digest = crypto::hash(*hash, request.data);
-  }
-  const Bytes& signed_digest = request.input == protocol::SignInput::kMessage ? digest : request.data;
-  ENSIGN_TRY(signature, holder.sign_digest(object_id(request.key_id, request.version),
-                                           request.sealed_key, request.algorithm, signed_digest));
-  return protocol::SignReply{std::move(signature)};
+namespace {
+
+Unexpected wrong_public_key(const std::string& id) {
+  return fail(ErrorCode::kInvalidArgument,
+              "the public key of the request is not that of key " + id);
 }
 
-Result<CachedKey> Keyring::unsealed_key(const protocol::SignRequest& request) {
-  std::string id = object_id(request.key_id, request.version);
-  Bytes blob_digest = crypto::sha256(request.sealed_key);
-  CachedKey cached = cache_.find(request.key_id, request.version, blob_digest);
+}  // namespace
+
+Result<Bytes> Keyring::sign_with_holder(tee::KeyHolder& holder, const protocol::SignItem& item,
+                                        protocol::SignInput input, ByteView data) {
+  std::string id = object_id(item.key_id, item.version);
+  auto hash = crypto::signature_hash(item.algorithm);
+  if (!hash) {
+    return fail(ErrorCode::kInvalidArgument,
+                std::string(crypto::key_algorithm_name(item.algorithm)) +
+                    " keys are not held by the " + platform_.identity().platform + " platform");
+  }
+  Bytes digest = input == protocol::SignInput::kMessage ? crypto::hash(*hash, data)
+                                                        : to_bytes(data);
+  ENSIGN_TRY(signature, holder.sign_digest(id, item.sealed_key, item.algorithm, digest));
+  // The key lives in the hardware: it is the item's key when the signature verifies with it.
+  ENSIGN_TRY(public_key, crypto::public_key_from_der(item.public_key));
+  if (!crypto::verify_digest(public_key.get(), item.algorithm, digest, signature)) {
+    return wrong_public_key(id);
+  }
+  return signature;
+}
+
+Result<CachedKey> Keyring::unsealed_key(const protocol::SignItem& item) {
+  std::string id = object_id(item.key_id, item.version);
+  Bytes blob_digest = crypto::sha256(item.sealed_key);
+  CachedKey cached = cache_.find(item.key_id, item.version, blob_digest);
   if (cached.key != nullptr) {
-    if (cached.algorithm != request.algorithm) {
+    if (cached.algorithm != item.algorithm) {
       return fail(ErrorCode::kInvalidArgument,
                   "key " + id + " is " + std::string(crypto::key_algorithm_name(cached.algorithm)) +
                       ", the request says " +
-                      std::string(crypto::key_algorithm_name(request.algorithm)));
+                      std::string(crypto::key_algorithm_name(item.algorithm)));
     }
     return cached;
   }
-  ENSIGN_TRY(private_der, platform_.unseal(tee::SealPurpose::kSigningKey, id, request.sealed_key));
-  // The blob authenticated, so a key that does not decode as the request's algorithm is one of
+  ENSIGN_TRY(private_der, platform_.unseal(tee::SealPurpose::kSigningKey, id, item.sealed_key));
+  // The blob authenticated, so a key that does not decode as the item's algorithm is one of
   // another algorithm: the request is wrong, not the blob.
-  auto key = crypto::private_key_from_der(private_der, request.algorithm);
+  auto key = crypto::private_key_from_der(private_der, item.algorithm);
   if (!key) {
     return fail(ErrorCode::kInvalidArgument,
                 "key " + id + " does not match the request: " + key.error().message());
   }
-  return cache_.insert(
-      request.key_id, request.version, blob_digest, std::move(key).value(), request.algorithm);
+  return cache_.insert(item.key_id, item.version, blob_digest, std::move(key).value(),
+                       item.algorithm);
 }
 
-Result<protocol::SignReply> Keyring::sign(const protocol::SignRequest& request) {
+Result<Bytes> Keyring::sign(const protocol::SignItem& item, protocol::SignInput input,
+                            ByteView data) {
   if (tee::KeyHolder* holder = platform_.key_holder()) {
-    return sign_with_holder(*holder, request);
+    return sign_with_holder(*holder, item, input, data);
   }
-  ENSIGN_TRY(key, unsealed_key(request));
-  protocol::SignReply reply;
-  if (request.input == protocol::SignInput::kDigest) {
-    ENSIGN_TRY(signature, crypto::sign_digest(key.key, request.algorithm, request.data));
-    reply.signature = std::move(signature);
-  } else {
-    ENSIGN_TRY(signature, crypto::sign_message(key.key, request.algorithm, request.data));
-    reply.signature = std::move(signature);
+  ENSIGN_TRY(key, unsealed_key(item));
+  ENSIGN_TRY(public_key, crypto::public_key_to_der(key.key));
+  if (public_key != item.public_key) {
+    return wrong_public_key(object_id(item.key_id, item.version));
   }
-  return reply;
+  if (input == protocol::SignInput::kDigest) {
+    return crypto::sign_digest(key.key, item.algorithm, data);
+  }
+  return crypto::sign_message(key.key, item.algorithm, data);
 }
 
 }  // namespace ensign::enclave

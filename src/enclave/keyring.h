@@ -42,18 +42,19 @@ class Keyring {
   // data is key_attestation_report_data(SPKI). Fails with the platform's or OpenSSL's error.
   Result<protocol::GenerateKeyReply> generate(const protocol::GenerateKeyRequest& request);
 
-  // sign signs the request's digest or message with the key unsealed from its blob. Fails with
-  // DataLoss when the blob does not unseal (see tee::Platform::unseal) and with InvalidArgument
-  // when the key is not of the request's algorithm.
-  Result<protocol::SignReply> sign(const protocol::SignRequest& request);
+  // sign signs `data`, a digest (kDigest) or a message (kMessage), with the item's key, unsealed
+  // from its blob, and checks that the item's public_key is that key's. Fails with DataLoss when
+  // the blob does not unseal (see tee::Platform::unseal) and with InvalidArgument when the key is
+  // not of the item's algorithm or not the item's public key.
+  Result<Bytes> sign(const protocol::SignItem& item, protocol::SignInput input, ByteView data);
 
  private:
-  // sign_with_holder signs with a key the platform holds: over the request's digest, or the
-  // message hashed with the algorithm's hash.
-  Result<protocol::SignReply> sign_with_holder(tee::KeyHolder& holder,
-                                               const protocol::SignRequest& request);
-  // unsealed_key returns the request's key, from the cache or by unsealing its blob.
-  Result<CachedKey> unsealed_key(const protocol::SignRequest& request);
+  // sign_with_holder signs with a key the platform holds: over the digest, or the message hashed
+  // with the algorithm's hash.
+  Result<Bytes> sign_with_holder(tee::KeyHolder& holder, const protocol::SignItem& item,
+                                 protocol::SignInput input, ByteView data);
+  // unsealed_key returns the item's key, from the cache or by unsealing its blob.
+  Result<CachedKey> unsealed_key(const protocol::SignItem& item);
 
   tee::Platform& platform_;
   KeyCache cache_;

@@ -1,6 +1,7 @@
 // main.cpp: ensign-enclave, started by the host as launch.h describes. It seals itself off
 // (descriptors, environment, secure heap, not dumpable, no_new_privs, seccomp), then serves
 // requests on descriptor 3 until the host closes it.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -56,6 +57,9 @@ Result<std::unique_ptr<tee::Platform>> open_platform(const enclave::Options& opt
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Frames of up to 4 MiB come and go; a fixed mmap threshold gives each back to the system when
+  // it is freed, where glibc's sliding one would keep them in the heap and grow the footprint.
+  ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   enclave::Logger logger(STDERR_FILENO, false);
   if (auto closed = enclave::close_inherited_descriptors(kEnclaveSocketFd); !closed) {
     return startup_failure(logger, closed.error());

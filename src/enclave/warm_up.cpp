@@ -8,8 +8,26 @@
 #include "core/openssl_handles.h"
 #include "crypto/hash.h"
 #include "enclave/keyring.h"
+#include "enclave/log_signer.h"
 
 namespace ensign::enclave {
+
+namespace {
+
+// warm_up_log runs the log's paths once: a log made, a DSSE item signed and logged.
+Status warm_up_log(tee::Platform& platform, Keyring& keyring,
+                   const protocol::GenerateKeyReply& key) {
+  LogSigner signer(platform, keyring);
+  ENSIGN_TRY(log, signer.create({"warm-up"}));
+  protocol::SignRequest request{log.sealed_key, log.sealed_log_state, 1, {}};
+  request.items.push_back({"warm-up", 1, crypto::KeyAlgorithm::kEcdsaP256, key.sealed_key,
+                           key.public_key, "warm-up", protocol::SignInput::kDsse, "text/plain",
+                           to_bytes("warm-up")});
+  ENSIGN_CHECK(signer.sign(request));
+  return {};
+}
+
+}  // namespace
 
 Status warm_up(tee::Platform& platform) {
   if (OPENSSL_init_crypto(
@@ -35,21 +53,18 @@ Status warm_up(tee::Platform& platform) {
       continue;
     }
     ENSIGN_TRY(generated, maker.generate({"warm-up", 1, algorithm}));
-    protocol::SignRequest sign{"warm-up",
-                               1,
-                               algorithm,
-                               generated.sealed_key,
-                               protocol::SignInput::kMessage,
-                               to_bytes("warm-up")};
-    ENSIGN_CHECK(user.sign(sign));
+    protocol::SignItem item{"warm-up", 1, algorithm, generated.sealed_key, generated.public_key,
+                            "warm-up", protocol::SignInput::kMessage, "", to_bytes("warm-up")};
+    ENSIGN_CHECK(user.sign(item, protocol::SignInput::kMessage, item.data));
     if (auto hash = crypto::signature_hash(algorithm)) {
-      sign.input = protocol::SignInput::kDigest;
-      sign.data = crypto::hash(*hash, sign.data);
-      ENSIGN_CHECK(user.sign(sign));
+      ENSIGN_CHECK(user.sign(item, protocol::SignInput::kDigest, crypto::hash(*hash, item.data)));
     }
-    sign.sealed_key.back() ^= 1;
-    if (user.sign(sign)) {
+    item.sealed_key.back() ^= 1;
+    if (user.sign(item, protocol::SignInput::kMessage, item.data)) {
       return fail(ErrorCode::kInternal, "warm-up: a modified sealed blob was accepted");
+    }
+    if (algorithm == crypto::KeyAlgorithm::kEcdsaP256) {
+      ENSIGN_CHECK(warm_up_log(platform, user, generated));
     }
   }
   warm_up_time_zone();

@@ -23,10 +23,35 @@ constexpr std::string_view kKeyAttestationMember = "ensignKeyAttestation";
 
 // --- serialisation ---
 
+ordered_json tlog_entry_json(const TlogEntry& entry) {
+  ordered_json hashes = ordered_json::array();
+  for (const Bytes& hash : entry.hashes) {
+    hashes.push_back(base64_encode(hash));
+  }
+  // protobuf JSON writes int64 fields as strings.
+  return ordered_json{
+      {"logIndex", std::to_string(entry.log_index)},
+      {"logId", {{"keyId", base64_encode(entry.log_id)}}},
+      {"kindVersion", {{"kind", entry.kind}, {"version", entry.version}}},
+      {"integratedTime", "0"},
+      {"inclusionProof",
+       {{"logIndex", std::to_string(entry.log_index)},
+        {"rootHash", base64_encode(entry.root_hash)},
+        {"treeSize", std::to_string(entry.tree_size)},
+        {"hashes", std::move(hashes)},
+        {"checkpoint", {{"envelope", entry.checkpoint}}}}},
+      {"canonicalizedBody", base64_encode(entry.canonicalized_body)},
+  };
+}
+
 ordered_json verification_material_json(const Bundle& bundle) {
+  ordered_json tlog_entries = ordered_json::array();
+  for (const TlogEntry& entry : bundle.tlog_entries) {
+    tlog_entries.push_back(tlog_entry_json(entry));
+  }
   return ordered_json{
       {"publicKey", {{"hint", bundle.public_key_hint}}},
-      {"tlogEntries", ordered_json::array()},
+      {"tlogEntries", std::move(tlog_entries)},
       {"timestampVerificationData", {{"rfc3161Timestamps", ordered_json::array()}}},
   };
 }
@@ -66,6 +91,102 @@ Result<crypto::HashAlgorithm> parse_digest_algorithm(const ObjectReader& digest)
                      " (expected SHA2_256, SHA2_384 or SHA2_512)");
 }
 
+// unsigned_member reads an int64 field as protobuf JSON writes it: a decimal string (or a
+// number), not negative.
+Result<std::uint64_t> unsigned_member(const ObjectReader& object, std::string_view key) {
+  ENSIGN_TRY(value, object.required(key));
+  if (value->is_number_unsigned()) {
+    return value->get<std::uint64_t>();
+  }
+  if (value->is_string()) {
+    const auto& text = value->get_ref<const std::string&>();
+    std::uint64_t number = 0;
+    bool digits = !text.empty() && text.size() <= 19;
+    for (char c : text) {
+      digits = digits && c >= '0' && c <= '9';
+      number = number * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    if (digits) {
+      return number;
+    }
+  }
+  return invalid(object.member_path(key), "expected a non-negative integer");
+}
+
+Result<TlogEntry> parse_tlog_entry(const nlohmann::json& value, const std::string& path) {
+  ENSIGN_TRY(object, ObjectReader::of(value, path));
+  ENSIGN_CHECK(object.only({"logIndex", "logId", "kindVersion", "integratedTime",
+                            "inclusionPromise", "inclusionProof", "canonicalizedBody"}));
+  if (object.has("inclusionPromise")) {
+    return invalid(object.member_path("inclusionPromise"),
+                   "not supported: ensign logs prove inclusion with a checkpoint");
+  }
+  TlogEntry entry;
+  ENSIGN_TRY(log_index, unsigned_member(object, "logIndex"));
+  entry.log_index = log_index;
+  ENSIGN_TRY(log_id, object.object("logId"));
+  ENSIGN_CHECK(log_id.only({"keyId"}));
+  ENSIGN_TRY(key_id, log_id.base64("keyId"));
+  entry.log_id = std::move(key_id);
+  ENSIGN_TRY(kind_version, object.object("kindVersion"));
+  ENSIGN_CHECK(kind_version.only({"kind", "version"}));
+  ENSIGN_TRY(kind, kind_version.string("kind"));
+  ENSIGN_TRY(version, kind_version.string("version"));
+  entry.kind = std::move(kind);
+  entry.version = std::move(version);
+  ENSIGN_TRY(body, object.base64("canonicalizedBody"));
+  entry.canonicalized_body = std::move(body);
+  ENSIGN_TRY(proof, object.object("inclusionProof"));
+  ENSIGN_CHECK(proof.only({"logIndex", "rootHash", "treeSize", "hashes", "checkpoint"}));
+  ENSIGN_TRY(proof_index, unsigned_member(proof, "logIndex"));
+  if (proof_index != entry.log_index) {
+    return invalid(proof.member_path("logIndex"), "is not the entry's logIndex");
+  }
+  ENSIGN_TRY(tree_size, unsigned_member(proof, "treeSize"));
+  entry.tree_size = tree_size;
+  ENSIGN_TRY(root_hash, proof.base64("rootHash"));
+  entry.root_hash = std::move(root_hash);
+  ENSIGN_TRY(hashes, proof.array("hashes"));
+  if (hashes->size() > kMaxInclusionProofHashes) {
+    return invalid(proof.member_path("hashes"), "has more than " +
+                                                    std::to_string(kMaxInclusionProofHashes) +
+                                                    " hashes");
+  }
+  for (const auto& hash : *hashes) {
+    if (!hash.is_string()) {
+      return invalid(proof.member_path("hashes"), "expected base64 strings");
+    }
+    auto decoded = base64_decode(hash.get<std::string>());
+    if (!decoded) {
+      return invalid(proof.member_path("hashes"), "expected base64 strings");
+    }
+    entry.hashes.push_back(std::move(decoded).value());
+  }
+  ENSIGN_TRY(checkpoint, proof.object("checkpoint"));
+  ENSIGN_CHECK(checkpoint.only({"envelope"}));
+  ENSIGN_TRY(envelope, checkpoint.string("envelope"));
+  entry.checkpoint = std::move(envelope);
+  return entry;
+}
+
+Result<std::vector<TlogEntry>> parse_tlog_entries(const ObjectReader& material) {
+  std::vector<TlogEntry> entries;
+  if (!material.has("tlogEntries")) {
+    return entries;
+  }
+  ENSIGN_TRY(array, material.array("tlogEntries"));
+  if (array->size() > kMaxTlogEntries) {
+    return invalid(material.member_path("tlogEntries"),
+                   "has more than " + std::to_string(kMaxTlogEntries) + " entries");
+  }
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    ENSIGN_TRY(entry, parse_tlog_entry((*array)[i], material.member_path("tlogEntries") + "[" +
+                                                        std::to_string(i) + "]"));
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
 Result<std::string> parse_verification_material(const ObjectReader& root) {
   ENSIGN_TRY(material, root.object("verificationMaterial"));
   ENSIGN_CHECK(material.only({"publicKey",
@@ -79,8 +200,6 @@ Result<std::string> parse_verification_material(const ObjectReader& root) {
                      "not supported: ensign bundles use a public key");
     }
   }
-  ENSIGN_CHECK(material.optional_empty_array(
-      "tlogEntries", "not supported: ensign bundles carry no transparency log entries"));
   if (material.has("timestampVerificationData")) {
     ENSIGN_TRY(timestamps, material.object("timestampVerificationData"));
     ENSIGN_CHECK(timestamps.only({"rfc3161Timestamps"}));
@@ -193,6 +312,9 @@ Result<Bundle> parse_bundle(ByteView json_text) {
   Bundle bundle;
   ENSIGN_TRY(hint, parse_verification_material(root));
   bundle.public_key_hint = std::move(hint);
+  ENSIGN_TRY(material, root.object("verificationMaterial"));
+  ENSIGN_TRY(tlog_entries, parse_tlog_entries(material));
+  bundle.tlog_entries = std::move(tlog_entries);
   bool has_message = root.has("messageSignature");
   if (has_message == root.has("dsseEnvelope")) {
     return invalid(root.path(), "needs exactly one of messageSignature and dsseEnvelope");
@@ -209,30 +331,6 @@ Result<Bundle> parse_bundle(ByteView json_text) {
     bundle.key_attestation = std::move(attestation);
   }
   return bundle;
-}
-
-Bytes dsse_pae(std::string_view payload_type, ByteView payload) {
-  std::string header = "DSSEv1 " + std::to_string(payload_type.size()) + " " +
-                       std::string(payload_type) + " " + std::to_string(payload.size()) + " ";
-  Bytes encoding = to_bytes(header);
-  encoding.insert(encoding.end(), payload.begin(), payload.end());
-  return encoding;
-}
-
-std::string_view digest_algorithm_name(crypto::HashAlgorithm algorithm) {
-  switch (algorithm) {
-    case crypto::HashAlgorithm::kSha256:
-      return "SHA2_256";
-    case crypto::HashAlgorithm::kSha384:
-      return "SHA2_384";
-    case crypto::HashAlgorithm::kSha512:
-      return "SHA2_512";
-  }
-  return "HASH_ALGORITHM_UNSPECIFIED";
-}
-
-crypto::HashAlgorithm message_digest_algorithm(crypto::KeyAlgorithm algorithm) {
-  return crypto::signature_hash(algorithm).value_or(crypto::HashAlgorithm::kSha256);
 }
 
 }  // namespace ensign::formats

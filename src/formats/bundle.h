@@ -9,15 +9,18 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "core/bytes.h"
 #include "core/result.h"
 #include "crypto/hash.h"
 #include "crypto/keys.h"
+#include "formats/signing_input.h"  // IWYU pragma: export
 
 namespace ensign::formats {
 
@@ -44,10 +47,28 @@ struct KeyAttestation {
   Bytes evidence;        // the platform's report over SHA-256(public key DER) || 32 zero bytes
 };
 
+// TlogEntry is verificationMaterial.tlogEntries[i]: the bundle's signature as a transparency log
+// holds it (Rekor v2 shape: an inclusion proof to a signed checkpoint, no inclusion promise), as
+// ensign's log writes it (log/entry.h). A bundle carries at most kMaxTlogEntries.
+inline constexpr std::size_t kMaxTlogEntries = 4;
+inline constexpr std::size_t kMaxInclusionProofHashes = 64;
+struct TlogEntry {
+  std::uint64_t log_index = 0;
+  Bytes log_id;                    // logId.keyId: SHA-256 of the log key's DER SPKI
+  std::string kind;                // kindVersion.kind: "hashedrekord" or "dsse"
+  std::string version;             // kindVersion.version: "0.0.2"
+  Bytes canonicalized_body;        // the log's leaf
+  std::uint64_t tree_size = 0;     // inclusionProof.treeSize
+  Bytes root_hash;                 // inclusionProof.rootHash
+  std::vector<Bytes> hashes;       // inclusionProof.hashes, from the leaf's sibling up
+  std::string checkpoint;          // inclusionProof.checkpoint.envelope: C2SP signed note
+};
+
 struct Bundle {
   std::string public_key_hint;  // verificationMaterial.publicKey.hint: the key version's id
   std::variant<MessageSignature, DsseEnvelope> content;
   std::optional<KeyAttestation> key_attestation;
+  std::vector<TlogEntry> tlog_entries;  // verificationMaterial.tlogEntries
 };
 
 // bundle_to_json serialises a bundle as indented JSON, ending in a newline.
@@ -57,17 +78,5 @@ std::string bundle_to_json(const Bundle& bundle);
 // the first member that is missing, mistyped, badly encoded or unsupported (e.g. another media
 // type, certificate verification material, a DSSE envelope with other than one signature).
 Result<Bundle> parse_bundle(ByteView json);
-
-// dsse_pae returns the DSSE v1 pre-authentication encoding of a payload:
-// "DSSEv1" SP len(type) SP type SP len(payload) SP payload.
-Bytes dsse_pae(std::string_view payload_type, ByteView payload);
-
-// digest_algorithm_name returns the Sigstore name of a hash: "SHA2_256", "SHA2_384", "SHA2_512".
-std::string_view digest_algorithm_name(crypto::HashAlgorithm algorithm);
-
-// message_digest_algorithm returns the messageDigest algorithm a bundle signed by a key of
-// `algorithm` carries: SHA2_256 for ECDSA P-256 and Ed25519 (which signs the artifact itself),
-// SHA2_384 for ECDSA P-384. Signers and verify_bundle both use it; it cannot fail.
-crypto::HashAlgorithm message_digest_algorithm(crypto::KeyAlgorithm algorithm);
 
 }  // namespace ensign::formats

@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 
 #include "enclave/protocol/launch.h"
@@ -213,23 +212,9 @@ Result<protocol::AppraiseReply> EnclaveClient::appraise(const protocol::Appraise
   return call<protocol::AppraiseReply>(request);
 }
 
-Result<std::vector<protocol::SignReply>> EnclaveClient::sign_pipelined(
-    const std::vector<protocol::SignRequest>& requests, std::size_t window) {
-  std::vector<protocol::SignReply> replies;
-  replies.reserve(requests.size());
-  std::deque<std::uint32_t> in_flight;
-  std::size_t next = 0;
-  while (replies.size() < requests.size()) {
-    while (next < requests.size() && in_flight.size() < std::max<std::size_t>(window, 1)) {
-      ENSIGN_TRY(request_id, send(requests[next]));
-      in_flight.push_back(request_id);
-      ++next;
-    }
-    ENSIGN_TRY(reply, receive_as<protocol::SignReply>(in_flight.front()));
-    in_flight.pop_front();
-    replies.push_back(std::move(reply));
-  }
-  return replies;
+Result<protocol::CreateLogReply> EnclaveClient::create_log(
+    const protocol::CreateLogRequest& request) {
+  return call<protocol::CreateLogReply>(request);
 }
 
 }  // namespace ensign::host

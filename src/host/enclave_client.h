@@ -47,6 +47,7 @@ class EnclaveClient {
 
   Result<enclave::protocol::GenerateKeyReply> generate_key(
       const enclave::protocol::GenerateKeyRequest& request);
+  // sign has a batch signed and logged (see enclave/log_signer.h).
   Result<enclave::protocol::SignReply> sign(const enclave::protocol::SignRequest& request);
   Result<enclave::protocol::EvidenceReply> evidence(
       const enclave::protocol::EvidenceRequest& request);
@@ -54,10 +55,8 @@ class EnclaveClient {
   Result<enclave::protocol::AppraiseReply> appraise(
       const enclave::protocol::AppraiseRequest& request);
 
-  // sign_pipelined sends `requests` keeping up to `window` of them in flight, and returns the
-  // replies in order. The first failed request fails the whole call.
-  Result<std::vector<enclave::protocol::SignReply>> sign_pipelined(
-      const std::vector<enclave::protocol::SignRequest>& requests, std::size_t window);
+  Result<enclave::protocol::CreateLogReply> create_log(
+      const enclave::protocol::CreateLogRequest& request);
 
  private:
   EnclaveClient(pid_t pid, int fd) : pid_(pid), fd_(fd), channel_(fd) {}

@@ -76,26 +76,29 @@ Result<store::KeyVersion> KeyService::current_version(std::string_view name) {
   return store_.key_version(name, info.current_version);
 }
 
-Result<Bytes> KeyService::sign_input(const store::KeyVersion& key, ByteView digest_or_message,
-                                     bool is_digest, std::string_view audit_digest,
-                                     std::string_view audit_detail) {
-  protocol::SignRequest request;
-  request.key_id = key.name;
-  request.version = key.version;
-  request.algorithm = key.algorithm;
-  request.sealed_key = key.sealed_key;
-  request.input = is_digest ? protocol::SignInput::kDigest : protocol::SignInput::kMessage;
-  request.data.assign(digest_or_message.begin(), digest_or_message.end());
-  auto reply = enclave_.sign(request);
-  if (!reply) {
-    return fail(reply.error().with_context("signing with " + key_label(key)));
+Result<LoggedSignature> KeyService::sign_input(const store::KeyVersion& key,
+                                               protocol::SignInput input,
+                                               std::string_view payload_type, ByteView data,
+                                               std::string_view audit_digest,
+                                               std::string_view audit_detail) {
+  protocol::SignItem item{key.name,   key.version, key.algorithm,
+                          key.sealed_key, key.public_key, actor_,
+                          input,      std::string(payload_type), to_bytes(data)};
+  auto signed_items = log_.sign({std::move(item)});
+  if (!signed_items) {
+    return fail(signed_items.error().with_context("signing with " + key_label(key)));
   }
+  LoggedSignature logged = std::move(signed_items->front());
   // Check the enclave's work before anything leaves the host.
   ENSIGN_TRY(public_key, crypto::public_key_from_der(key.public_key));
-  bool valid = is_digest ? crypto::verify_digest(public_key.get(), key.algorithm, digest_or_message,
-                                                 reply->signature)
-                         : crypto::verify_message(public_key.get(), key.algorithm,
-                                                  digest_or_message, reply->signature);
+  bool valid = false;
+  if (input == protocol::SignInput::kDigest) {
+    valid = crypto::verify_digest(public_key.get(), key.algorithm, data, logged.signature);
+  } else {
+    Bytes message = input == protocol::SignInput::kDsse ? formats::dsse_pae(payload_type, data)
+                                                        : to_bytes(data);
+    valid = crypto::verify_message(public_key.get(), key.algorithm, message, logged.signature);
+  }
   if (!valid) {
     return fail(ErrorCode::kInternal, "the enclave's signature with " + key_label(key) +
                                           " does not verify with the stored public key");
@@ -106,15 +109,18 @@ Result<Bytes> KeyService::sign_input(const store::KeyVersion& key, ByteView dige
   event.key_name = key.name;
   event.key_version = key.version;
   event.digest = std::string(audit_digest);
-  event.detail = std::string(audit_detail);
+  event.detail = std::string(audit_detail) + ", log index " + std::to_string(logged.index);
   ENSIGN_CHECK(store_.append_audit(event));
-  return std::move(reply->signature);
+  return logged;
 }
 
-formats::Bundle KeyService::bundle_for(const store::KeyVersion& key,
-                                       const SignOptions& options) const {
+Result<formats::Bundle> KeyService::bundle_for(const store::KeyVersion& key,
+                                               const LoggedSignature& logged,
+                                               const SignOptions& options) {
+  ENSIGN_TRY(head, log_.head());
   formats::Bundle bundle;
   bundle.public_key_hint = key.fingerprint;
+  bundle.tlog_entries.push_back(LogService::tlog_entry(logged, head.public_key));
   if (options.attach_key_attestation && !key.key_attestation.empty()) {
     bundle.key_attestation = formats::KeyAttestation{key.platform, key.key_attestation};
   }
@@ -124,21 +130,24 @@ formats::Bundle KeyService::bundle_for(const store::KeyVersion& key,
 Result<formats::Bundle> KeyService::sign_file(std::string_view name, const std::string& path,
                                               const SignOptions& options) {
   ENSIGN_TRY(key, current_version(name));
-  auto digest_algorithm = formats::message_digest_algorithm(key.algorithm);
   formats::MessageSignature content;
-  content.digest_algorithm = digest_algorithm;
+  content.digest_algorithm = formats::message_digest_algorithm(key.algorithm);
+  Result<LoggedSignature> logged = fail(ErrorCode::kInternal, "unsigned");
   if (auto hash_algorithm = crypto::signature_hash(key.algorithm)) {
     ENSIGN_TRY(digest, crypto::hash_file(*hash_algorithm, path));
-    ENSIGN_TRY(signature, sign_input(key, digest, true, hex_encode(digest), "blob"));
-    content.digest = std::move(digest);
-    content.signature = std::move(signature);
+    content.digest = digest;
+    logged = sign_input(key, protocol::SignInput::kDigest, "", digest, hex_encode(digest), "blob");
   } else {
     ENSIGN_TRY(message, read_file(path, protocol::kMaxSignMessageSize));
-    content.digest = crypto::hash(digest_algorithm, message);
-    ENSIGN_TRY(signature, sign_input(key, message, false, hex_encode(content.digest), "blob"));
-    content.signature = std::move(signature);
+    content.digest = crypto::hash(content.digest_algorithm, message);
+    logged = sign_input(key, protocol::SignInput::kMessage, "", message,
+                        hex_encode(content.digest), "blob");
   }
-  auto bundle = bundle_for(key, options);
+  if (!logged) {
+    return fail(logged.error());
+  }
+  content.signature = logged->signature;
+  ENSIGN_TRY(bundle, bundle_for(key, *logged, options));
   bundle.content = std::move(content);
   return bundle;
 }
@@ -151,24 +160,15 @@ Result<formats::Bundle> KeyService::sign_dsse(std::string_view name, std::string
                     std::to_string(formats::kMaxDssePayloadSize) + " bytes");
   }
   ENSIGN_TRY(key, current_version(name));
-  Bytes pae = formats::dsse_pae(payload_type, payload);
-  std::string detail = "dsse " + std::string(payload_type);
-  std::string audit_digest = hex_encode(crypto::sha256(pae));
-  Bytes signature;
-  if (auto hash_algorithm = crypto::signature_hash(key.algorithm)) {
-    ENSIGN_TRY(signed_bytes, sign_input(key, crypto::hash(*hash_algorithm, pae), true,
-                                        audit_digest, detail));
-    signature = std::move(signed_bytes);
-  } else {
-    ENSIGN_TRY(signed_bytes, sign_input(key, pae, false, audit_digest, detail));
-    signature = std::move(signed_bytes);
-  }
+  std::string audit_digest = hex_encode(crypto::sha256(formats::dsse_pae(payload_type, payload)));
+  ENSIGN_TRY(logged, sign_input(key, protocol::SignInput::kDsse, payload_type, payload,
+                                audit_digest, "dsse " + std::string(payload_type)));
   formats::DsseEnvelope envelope;
   envelope.payload_type = std::string(payload_type);
   envelope.payload.assign(payload.begin(), payload.end());
   envelope.keyid = key.fingerprint;
-  envelope.signature = std::move(signature);
-  auto bundle = bundle_for(key, options);
+  envelope.signature = logged.signature;
+  ENSIGN_TRY(bundle, bundle_for(key, logged, options));
   bundle.content = std::move(envelope);
   return bundle;
 }

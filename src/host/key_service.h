@@ -11,6 +11,7 @@
 #include "crypto/keys.h"
 #include "formats/bundle.h"
 #include "host/enclave_client.h"
+#include "host/log_service.h"
 #include "host/store/store.h"
 
 namespace ensign::host {
@@ -24,7 +25,7 @@ class KeyService {
  public:
   // KeyService borrows the store and the enclave; `actor` is recorded in the audit table.
   KeyService(store::Store& store, EnclaveClient& enclave, std::string actor)
-      : store_(store), enclave_(enclave), actor_(std::move(actor)) {}
+      : store_(store), enclave_(enclave), log_(store, enclave), actor_(std::move(actor)) {}
 
   // create_key makes version 1 of a new key inside the enclave and stores it. Fails with
   // AlreadyExists when the name is taken and InvalidArgument for a bad name.
@@ -45,18 +46,23 @@ class KeyService {
                                     ByteView payload, const SignOptions& options);
 
  private:
-  // sign_input has the enclave sign a digest (ECDSA) or a message (Ed25519) with a key version,
-  // checks the signature against the stored public key, and audits it.
-  Result<Bytes> sign_input(const store::KeyVersion& key, ByteView digest_or_message,
-                           bool is_digest, std::string_view audit_digest,
-                           std::string_view audit_detail);
+  // sign_input has the enclave sign and log a digest, a message or a DSSE payload with a key
+  // version, checks the signature against the stored public key, audits it, and returns it with
+  // its log inclusion proof.
+  Result<LoggedSignature> sign_input(const store::KeyVersion& key,
+                                     enclave::protocol::SignInput input,
+                                     std::string_view payload_type, ByteView data,
+                                     std::string_view audit_digest,
+                                     std::string_view audit_detail);
   Result<store::KeyVersion> current_version(std::string_view name);
   Result<store::KeyVersion> generate(std::string_view name, std::uint32_t version,
                                      crypto::KeyAlgorithm algorithm);
-  formats::Bundle bundle_for(const store::KeyVersion& key, const SignOptions& options) const;
+  Result<formats::Bundle> bundle_for(const store::KeyVersion& key, const LoggedSignature& logged,
+                                     const SignOptions& options);
 
   store::Store& store_;
   EnclaveClient& enclave_;
+  LogService log_;
   std::string actor_;
 };
 

@@ -27,6 +27,8 @@ struct Identity {
 enum class SealPurpose : unsigned char {
   kSigningKey = 1,
   kVerifierKey = 2,  // the key that signs attestation results; never usable for SignRequest
+  kLogKey = 3,       // the key that signs the transparency log's checkpoints
+  kLogState = 4,     // the log's state: origin, size, right edge (enclave/log_state.h)
 };
 
 // HeldKey is a signing key a platform made and holds: its DER SPKI, the blob the host keeps for

@@ -29,10 +29,15 @@ expect_peer() {
 
 verifier_dir=$ENSIGN_BUILD_DIR/sigstore-verify
 bash "$ENSIGN_SOURCE_DIR/tests/support/npm_peer.sh" sigstore "$verifier_dir" >/dev/null
-sigstore_verify() { node "$ENSIGN_SOURCE_DIR/tests/support/sigstore/verify.js" "$@"; }
+# Every bundle carries its transparency log entry; the verifier checks it against the log key.
+sigstore_verify() { node "$ENSIGN_SOURCE_DIR/tests/support/sigstore/verify.js" "$@" log.der "$log_origin"; }
 export NODE_PATH=$verifier_dir/node_modules
 
 expect_exit 0 "$ensign" init
+expect_exit 0 "$ensign" log public-key --out log.pem
+openssl pkey -pubin -in log.pem -outform DER -out log.der
+log_origin=$("$ensign" log checkpoint | head -1)
+[ -n "$log_origin" ] || die "ensign log checkpoint printed no origin"
 head -c 200000 /dev/urandom > app.bin
 digest=$(sha256sum app.bin | cut -d' ' -f1)
 printf '{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"app.bin","digest":{"sha256":"%s"}}],"predicateType":"https://slsa.dev/provenance/v1","predicate":{}}' "$digest" > statement.json
@@ -72,4 +77,20 @@ for alg in ecdsa-p256 ecdsa-p384 ed25519; do
   fi
   pass
 done
+
+# The log entry is checked, not just carried: a moved index, a changed checkpoint or another
+# log's key is refused.
+edit_bundle() {  # edit_bundle IN OUT JS: applies JS to the bundle `b`
+  node -e "const fs=require('fs'); const b=JSON.parse(fs.readFileSync('$1'));
+const e=b.verificationMaterial.tlogEntries[0]; $3; fs.writeFileSync('$2', JSON.stringify(b));"
+}
+hint=$("$ensign" key show ecdsa-p256 --json | grep '"id"' | head -1 | cut -d'"' -f4)
+edit_bundle blob.ecdsa-p256.json moved.json "e.logIndex=String(BigInt(e.logIndex)+1n); e.inclusionProof.logIndex=e.logIndex"
+expect_exit 1 sigstore_verify moved.json app.bin ecdsa-p256.der "$hint"
+edit_bundle blob.ecdsa-p256.json resized.json "const c=e.inclusionProof.checkpoint; c.envelope=c.envelope.replace(/\n(\d+)\n/, (m, n) => '\n' + (BigInt(n)+1n) + '\n')"
+cmp -s blob.ecdsa-p256.json resized.json && die "the checkpoint edit changed nothing"
+expect_exit 1 sigstore_verify resized.json app.bin ecdsa-p256.der "$hint"
+expect_exit 1 node "$ENSIGN_SOURCE_DIR/tests/support/sigstore/verify.js" blob.ecdsa-p256.json \
+  app.bin ecdsa-p256.der "$hint" ecdsa-p256.der "$log_origin"
+pass
 finish

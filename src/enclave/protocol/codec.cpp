@@ -2,6 +2,7 @@
 // so the two directions cannot drift apart; validate() then checks values both ways.
 #include <optional>
 #include <type_traits>
+#include <vector>
 
 #include "core/wire.h"
 #include "crypto/hash.h"
@@ -20,6 +21,7 @@ class Writer {
   void u8(std::uint8_t value) { out_.push_back(value); }
   void u16(std::uint16_t value) { wire::append_u16(out_, value); }
   void u32(std::uint32_t value) { wire::append_u32(out_, value); }
+  void u64(std::uint64_t value) { wire::append_u64(out_, value); }
   void raw(ByteView bytes) { wire::append(out_, bytes); }
 
  private:
@@ -63,12 +65,30 @@ bool is_printable_ascii(std::string_view text) {
   return true;
 }
 
+// describe() (below) lists each message's fields; the visitors' list() describes each element.
+template <typename V>
+void describe(V& v, SignItem& m);
+template <typename V>
+void describe(V& v, SignedItem& m);
+
 // EncodeVisitor writes each described field; the first bound violation is kept as the error.
 class EncodeVisitor {
  public:
   explicit EncodeVisitor(Bytes& out) : writer_(out) {}
 
   void u32(std::uint32_t& value, const char*) { writer_.u32(value); }
+  void u64(std::uint64_t& value, const char*) { writer_.u64(value); }
+  template <typename Item>
+  void list(std::vector<Item>& items, std::size_t max_count, const char* name) {
+    if (items.size() > max_count) {
+      note(std::string(name) + " is a list of " + std::to_string(items.size()) +
+           " items, over the limit of " + std::to_string(max_count));
+    }
+    writer_.u32(static_cast<std::uint32_t>(items.size()));
+    for (auto& item : items) {
+      describe(*this, item);
+    }
+  }
   template <typename Enum>
   void u8_enum(Enum& value, const char*) {
     writer_.u8(static_cast<std::uint8_t>(value));
@@ -117,6 +137,33 @@ class DecodeVisitor {
       return truncated(name);
     }
     value = *read;
+  }
+  void u64(std::uint64_t& value, const char* name) {
+    if (problem_) {
+      return;
+    }
+    auto read = reader_.u64();
+    if (!read) {
+      return truncated(name);
+    }
+    value = *read;
+  }
+  template <typename Item>
+  void list(std::vector<Item>& items, std::size_t max_count, const char* name) {
+    std::uint32_t count = 0;
+    u32(count, name);
+    if (problem_) {
+      return;
+    }
+    if (count > max_count) {
+      problem_ = std::string(name) + " is a list of " + std::to_string(count) +
+                 " items, over the limit of " + std::to_string(max_count);
+      return;
+    }
+    items.resize(count);
+    for (auto& item : items) {
+      describe(*this, item);
+    }
   }
   template <typename Enum>
   void u8_enum(Enum& value, const char* name) {
@@ -206,18 +253,52 @@ void describe(V& v, GenerateKeyReply& m) {
 }
 
 template <typename V>
-void describe(V& v, SignRequest& m) {
+void describe(V& v, SignItem& m) {
   v.text(m.key_id, kMaxKeyIdSize, "key_id");
   v.u32(m.version, "version");
   v.u8_enum(m.algorithm, "algorithm");
   v.bytes(m.sealed_key, kMaxSealedBlobSize, "sealed_key");
+  v.bytes(m.public_key, kMaxPublicKeySize, "public_key");
+  v.text(m.requester, kMaxRequesterSize, "requester");
   v.u8_enum(m.input, "input");
+  v.text(m.payload_type, kMaxTextSize, "payload_type");
   v.bytes(m.data, kMaxSignMessageSize, "data");
 }
 
 template <typename V>
-void describe(V& v, SignReply& m) {
+void describe(V& v, SignRequest& m) {
+  v.bytes(m.sealed_log_key, kMaxSealedBlobSize, "sealed_log_key");
+  v.bytes(m.sealed_log_state, kMaxSealedBlobSize, "sealed_log_state");
+  v.u64(m.time, "time");
+  v.list(m.items, kMaxSignBatchSize, "items");
+}
+
+template <typename V>
+void describe(V& v, SignedItem& m) {
   v.bytes(m.signature, kMaxSignatureSize, "signature");
+  v.bytes(m.entry, kMaxLogEntrySize, "entry");
+}
+
+template <typename V>
+void describe(V& v, SignReply& m) {
+  v.list(m.items, kMaxSignBatchSize, "items");
+  v.u64(m.first_index, "first_index");
+  v.bytes(m.sealed_log_state, kMaxSealedBlobSize, "sealed_log_state");
+  v.bytes(m.checkpoint, kMaxCheckpointSize, "checkpoint");
+}
+
+template <typename V>
+void describe(V& v, CreateLogRequest& m) {
+  v.text(m.origin, kMaxLogOriginSize, "origin");
+}
+
+template <typename V>
+void describe(V& v, CreateLogReply& m) {
+  v.bytes(m.public_key, kMaxPublicKeySize, "public_key");
+  v.bytes(m.sealed_key, kMaxSealedBlobSize, "sealed_key");
+  v.bytes(m.key_attestation, kMaxEvidenceSize, "key_attestation");
+  v.bytes(m.sealed_log_state, kMaxSealedBlobSize, "sealed_log_state");
+  v.bytes(m.checkpoint, kMaxCheckpointSize, "checkpoint");
 }
 
 template <typename V>
@@ -288,31 +369,73 @@ std::string validate(const GenerateKeyReply& m) {
   }
   return {};
 }
-std::string validate(const SignRequest& m) {
+std::string validate_item(const SignItem& m) {
   if (auto problem = check_key_reference(m.key_id, m.version, m.algorithm); !problem.empty()) {
     return problem;
   }
-  if (m.sealed_key.empty()) {
-    return "sealed_key must not be empty";
+  if (m.sealed_key.empty() || m.public_key.empty() || m.requester.empty()) {
+    return "sealed_key, public_key and requester must not be empty";
   }
-  if (m.input == SignInput::kDigest) {
-    auto hash = crypto::signature_hash(m.algorithm);
-    if (!hash) {
-      return "ed25519 signs messages, not digests";
-    }
-    if (m.data.size() != crypto::hash_size(*hash)) {
-      return "digest must be " + std::to_string(crypto::hash_size(*hash)) + " bytes for " +
-             std::string(crypto::key_algorithm_name(m.algorithm));
-    }
-    return {};
+  if (m.input != SignInput::kDsse && !m.payload_type.empty()) {
+    return "payload_type is for DSSE items only";
   }
-  if (m.input == SignInput::kMessage) {
-    return {};
+  switch (m.input) {
+    case SignInput::kDigest: {
+      auto hash = crypto::signature_hash(m.algorithm);
+      if (!hash) {
+        return "ed25519 signs messages, not digests";
+      }
+      if (m.data.size() != crypto::hash_size(*hash)) {
+        return "digest must be " + std::to_string(crypto::hash_size(*hash)) + " bytes for " +
+               std::string(crypto::key_algorithm_name(m.algorithm));
+      }
+      return {};
+    }
+    case SignInput::kMessage:
+      return {};
+    case SignInput::kDsse:
+      return m.payload_type.empty() ? "a DSSE item needs a payload_type" : "";
   }
   return "unknown sign input " + std::to_string(static_cast<unsigned>(m.input));
 }
+std::string validate(const SignRequest& m) {
+  if (m.sealed_log_key.empty() || m.sealed_log_state.empty()) {
+    return "sealed_log_key and sealed_log_state must not be empty";
+  }
+  if (m.items.empty()) {
+    return "a sign request needs at least one item";
+  }
+  for (std::size_t index = 0; index < m.items.size(); ++index) {
+    if (auto problem = validate_item(m.items[index]); !problem.empty()) {
+      return "item " + std::to_string(index) + ": " + problem;
+    }
+  }
+  return {};
+}
 std::string validate(const SignReply& m) {
-  return m.signature.empty() ? "signature must not be empty" : "";
+  if (m.items.empty() || m.sealed_log_state.empty() || m.checkpoint.empty()) {
+    return "items, sealed_log_state and checkpoint must not be empty";
+  }
+  for (const auto& item : m.items) {
+    if (item.signature.empty() || item.entry.empty()) {
+      return "each item needs a signature and an entry";
+    }
+  }
+  return {};
+}
+std::string validate(const CreateLogRequest& m) {
+  if (!is_valid_log_origin(m.origin)) {
+    return "origin must be 1.." + std::to_string(kMaxLogOriginSize) +
+           " printable ASCII characters without spaces";
+  }
+  return {};
+}
+std::string validate(const CreateLogReply& m) {
+  if (m.public_key.empty() || m.sealed_key.empty() || m.sealed_log_state.empty() ||
+      m.checkpoint.empty()) {
+    return "public_key, sealed_key, sealed_log_state and checkpoint must not be empty";
+  }
+  return {};
 }
 std::string validate(const EvidenceRequest& m) {
   if (m.report_data.size() != kReportDataSize) {
@@ -374,7 +497,8 @@ MessageType message_type(const Message& message) {
       MessageType::kGenerateKeyReply, MessageType::kSignRequest,  MessageType::kSignReply,
       MessageType::kEvidenceRequest, MessageType::kEvidenceReply,
       MessageType::kCreateVerifierKeyRequest, MessageType::kCreateVerifierKeyReply,
-      MessageType::kAppraiseRequest, MessageType::kAppraiseReply, MessageType::kErrorReply,
+      MessageType::kAppraiseRequest, MessageType::kAppraiseReply,
+      MessageType::kCreateLogRequest, MessageType::kCreateLogReply, MessageType::kErrorReply,
   };
   static_assert(std::size(kTypes) == std::variant_size_v<Message>);
   return kTypes[message.index()];
@@ -386,6 +510,11 @@ std::uint32_t peek_request_id(ByteView body) {
   }
   Reader reader(body.subspan(4));
   return *reader.u32();
+}
+
+bool is_valid_log_origin(std::string_view origin) {
+  return !origin.empty() && origin.size() <= kMaxLogOriginSize && is_printable_ascii(origin) &&
+         origin.find(' ') == std::string_view::npos;
 }
 
 bool is_valid_key_id(std::string_view key_id) {
@@ -489,6 +618,12 @@ Result<Envelope> decode_envelope(ByteView body, Bytes* owner) {
       break;
     case MessageType::kAppraiseReply:
       message = decode_as<AppraiseReply>(reader);
+      break;
+    case MessageType::kCreateLogRequest:
+      message = decode_as<CreateLogRequest>(reader);
+      break;
+    case MessageType::kCreateLogReply:
+      message = decode_as<CreateLogReply>(reader);
       break;
     case MessageType::kErrorReply:
       message = decode_as<ErrorReply>(reader);

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "core/bytes.h"
 #include "core/result.h"
@@ -26,7 +27,7 @@
 
 namespace ensign::enclave::protocol {
 
-inline constexpr std::uint16_t kProtocolVersion = 1;
+inline constexpr std::uint16_t kProtocolVersion = 2;  // 2: Sign requests are logged batches
 
 // Size bounds.
 inline constexpr std::size_t kMaxKeyIdSize = 128;
@@ -46,6 +47,13 @@ inline constexpr std::size_t kMaxSignatureSize = 512;
 inline constexpr std::size_t kMaxAppraisalRequestSize = 2 * 1024 * 1024;
 inline constexpr std::size_t kMaxAppraisalSize = 1024 * 1024;
 inline constexpr std::size_t kMaxTokenSize = 1024 * 1024;
+// The transparency log (see log/entry.h and log/checkpoint.h): a Sign request carries a batch of
+// at most kMaxSignBatchSize items; each reply item carries the entry the enclave logged.
+inline constexpr std::size_t kMaxSignBatchSize = 64;
+inline constexpr std::size_t kMaxLogOriginSize = 255;
+inline constexpr std::size_t kMaxLogEntrySize = 4096;
+inline constexpr std::size_t kMaxCheckpointSize = 16 * 1024;
+inline constexpr std::size_t kMaxRequesterSize = 128;
 
 enum class MessageType : std::uint16_t {
   kHelloRequest = 1,        // host -> enclave
@@ -60,6 +68,8 @@ enum class MessageType : std::uint16_t {
   kCreateVerifierKeyReply = 10,    // enclave -> host
   kAppraiseRequest = 11,           // host -> enclave
   kAppraiseReply = 12,             // enclave -> host
+  kCreateLogRequest = 13,          // host -> enclave
+  kCreateLogReply = 14,            // enclave -> host
   kErrorReply = 100,        // enclave -> host, in answer to any request
 };
 
@@ -94,23 +104,64 @@ struct GenerateKeyReply {
   Bytes key_attestation;  // bytes, platform evidence over SHA-256(public_key), <= kMaxEvidenceSize
 };
 
-// What a SignRequest's data is.
+// What a sign item's data is, and so which log entry it makes (log/entry.h).
 enum class SignInput : std::uint8_t {
-  kDigest = 1,   // the hash of the message (ECDSA only): 32 bytes for P-256, 48 for P-384
-  kMessage = 2,  // the message itself, <= kMaxSignMessageSize (any algorithm)
+  kDigest = 1,   // the hash of the artifact (ECDSA only): 32 bytes for P-256, 48 for P-384
+  kMessage = 2,  // the artifact itself, <= kMaxSignMessageSize (any algorithm)
+  kDsse = 3,     // a DSSE payload of payload_type: the enclave signs its PAE
 };
 
-struct SignRequest {
+// SignItem is one signature a Sign request asks for. The enclave signs with the key unsealed from
+// sealed_key, checks that public_key is that key's (the log entry names it), and logs who asked.
+struct SignItem {
   std::string key_id;
   std::uint32_t version = 0;
   crypto::KeyAlgorithm algorithm = crypto::KeyAlgorithm::kEcdsaP256;  // u8
   Bytes sealed_key;                                                   // bytes
-  SignInput input = SignInput::kDigest;                               // u8
-  Bytes data;                                                         // bytes
+  Bytes public_key;                    // bytes, DER SPKI, <= kMaxPublicKeySize
+  std::string requester;               // string, 1..kMaxRequesterSize: token id or local:<user>
+  SignInput input = SignInput::kDigest;  // u8
+  std::string payload_type;            // string, <= kMaxTextSize; kDsse only, else empty
+  Bytes data;                          // bytes, last so a large one is adopted, not copied
 };
 
+// SignRequest asks for a batch of signatures, which the enclave releases only together with the
+// log entries that record them and a checkpoint, signed with the log key, of the tree that
+// includes them. The log's state (its origin, size, right edge and last time) travels sealed:
+// the host keeps it, the enclave alone can make or read it. time is the host's clock (Unix
+// seconds); the enclave never logs a time before the last one it logged.
+struct SignRequest {
+  Bytes sealed_log_key;    // bytes, <= kMaxSealedBlobSize, from CreateLogReply
+  Bytes sealed_log_state;  // bytes, <= kMaxSealedBlobSize, from the last reply
+  std::uint64_t time = 0;  // u64
+  std::vector<SignItem> items;  // u32 count (1..kMaxSignBatchSize), then each item's fields
+};
+
+struct SignedItem {
+  Bytes signature;  // bytes, <= kMaxSignatureSize
+  Bytes entry;      // bytes, <= kMaxLogEntrySize: the leaf the log holds
+};
+
+// SignReply answers every item, in order, or the whole request fails (ErrorReply naming the item)
+// and nothing is logged.
 struct SignReply {
-  Bytes signature;  // bytes, <= 512
+  std::vector<SignedItem> items;  // u32 count, then each item's fields
+  std::uint64_t first_index = 0;  // u64: the log index of items[0]
+  Bytes sealed_log_state;         // bytes, <= kMaxSealedBlobSize: replaces the request's
+  Bytes checkpoint;               // bytes, <= kMaxCheckpointSize: C2SP signed note
+};
+
+// CreateLogRequest asks for a new, empty log named `origin` (C2SP checkpoint origin: printable
+// ASCII without spaces, 1..kMaxLogOriginSize) with its own P-256 key, sealed for the log only.
+struct CreateLogRequest {
+  std::string origin;
+};
+struct CreateLogReply {
+  Bytes public_key;        // bytes, DER SPKI, <= kMaxPublicKeySize
+  Bytes sealed_key;        // bytes, <= kMaxSealedBlobSize
+  Bytes key_attestation;   // bytes, platform evidence over SHA-256(public_key), <= kMaxEvidenceSize
+  Bytes sealed_log_state;  // bytes, <= kMaxSealedBlobSize: the empty tree
+  Bytes checkpoint;        // bytes, <= kMaxCheckpointSize: the empty tree's, signed
 };
 
 // EvidenceRequest asks for platform evidence over caller-chosen report data.
@@ -159,6 +210,8 @@ using Message = std::variant<HelloRequest,
                              CreateVerifierKeyReply,
                              AppraiseRequest,
                              AppraiseReply,
+                             CreateLogRequest,
+                             CreateLogReply,
                              ErrorReply>;
 
 // Envelope is one decoded frame body.
@@ -184,6 +237,10 @@ Result<Envelope> decode_body(Bytes&& body);
 // peek_request_id returns the request id of a body whose header is readable, so a reply to an
 // undecodable request can still name it; 0 otherwise.
 std::uint32_t peek_request_id(ByteView body);
+
+// is_valid_log_origin tells whether `origin` is 1..kMaxLogOriginSize printable ASCII characters
+// without spaces (a C2SP checkpoint origin, also the log key's name in its signed notes).
+bool is_valid_log_origin(std::string_view origin);
 
 // is_valid_key_id tells whether `key_id` is 1..kMaxKeyIdSize characters of [A-Za-z0-9._-].
 bool is_valid_key_id(std::string_view key_id);

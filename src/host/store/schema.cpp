@@ -48,11 +48,43 @@ CREATE TABLE audit (
 CREATE INDEX audit_by_key ON audit (key_name, id);
 )sql";
 
-constexpr std::array<const char*, 1> kMigrations = {kMigration1};
+// Migration 2: the transparency log. log_head has one row; the enclave's sealed state in it and
+// the leaves, nodes and checkpoints change only together, in the batch's transaction.
+constexpr const char* kMigration2 = R"sql(
+CREATE TABLE log_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  origin TEXT NOT NULL CHECK (length(origin) > 0),
+  public_key BLOB NOT NULL,
+  sealed_key BLOB NOT NULL,
+  key_attestation BLOB NOT NULL,
+  size INTEGER NOT NULL CHECK (size >= 0),
+  sealed_state BLOB NOT NULL,
+  checkpoint TEXT NOT NULL
+) STRICT;
+CREATE TABLE log_entries (
+  idx INTEGER PRIMARY KEY CHECK (idx >= 0),
+  body TEXT NOT NULL,
+  leaf_hash BLOB NOT NULL CHECK (length(leaf_hash) = 32)
+) STRICT;
+CREATE INDEX log_entries_by_leaf_hash ON log_entries (leaf_hash);
+CREATE TABLE log_nodes (
+  level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 63),
+  idx INTEGER NOT NULL CHECK (idx >= 0),
+  hash BLOB NOT NULL CHECK (length(hash) = 32),
+  PRIMARY KEY (level, idx)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE log_checkpoints (
+  size INTEGER PRIMARY KEY CHECK (size >= 0),
+  checkpoint TEXT NOT NULL
+) STRICT;
+)sql";
+
+constexpr std::array<const char*, 2> kMigrations = {kMigration1, kMigration2};
 
 // kRequiredTables are the tables the store's queries use.
-constexpr std::array<std::string_view, 4> kRequiredTables = {
-    "meta", "keys", "key_versions", "audit"};
+constexpr std::array<std::string_view, 8> kRequiredTables = {
+    "meta", "keys", "key_versions", "audit", "log_head", "log_entries", "log_nodes",
+    "log_checkpoints"};
 
 std::string hex32(std::int64_t value) {
   std::ostringstream text;

@@ -14,6 +14,7 @@
 #include "core/file.h"
 #include "crypto/keys.h"
 #include "host/store/internal/database.h"
+#include "host/store/internal/log_tables.h"
 #include "host/store/internal/rows.h"
 #include "host/store/internal/schema.h"
 
@@ -125,7 +126,7 @@ Status use_write_ahead_log(const Database& database) {
         database.path() + ": cannot use write-ahead logging (journal mode is '" + *mode + "')");
   }
   return database.execute(
-      "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cell_size_check = ON",
+      "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cell_size_check = ON",
       "cannot configure the connection");
 }
 
@@ -275,6 +276,55 @@ class SqliteStore final : public Store {
       ENSIGN_CHECK(statement.bind_text(2, *key_name));
     }
     return collect(statement, internal::decode_audit_event);
+  }
+
+  Status create_log(const LogHead& head) override {
+    std::lock_guard lock(mutex_);
+    return internal::in_transaction(database_,
+                                    [&]() { return internal::insert_log_head(database_, head); });
+  }
+
+  Result<std::optional<LogHead>> log_head() override {
+    std::lock_guard lock(mutex_);
+    return internal::read_log_head(database_);
+  }
+
+  Result<LogAppend> append_log(
+      const std::function<Result<LogAppend>(const LogHead&, const log::NodeReader&)>& make)
+      override {
+    std::lock_guard lock(mutex_);
+    return internal::in_transaction(database_, [&]() -> Result<LogAppend> {
+      ENSIGN_TRY(head, internal::read_log_head(database_));
+      if (!head) {
+        return fail(ErrorCode::kNotFound, database_.path() + ": there is no log yet");
+      }
+      log::NodeReader nodes = [this](log::NodeId id) {
+        return internal::read_log_node(database_, id);
+      };
+      ENSIGN_TRY(batch, make(*head, nodes));
+      ENSIGN_CHECK(internal::store_log_append(database_, *head, batch));
+      return batch;
+    });
+  }
+
+  Result<std::vector<LogEntryRow>> log_entries(std::uint64_t first, std::size_t count) override {
+    std::lock_guard lock(mutex_);
+    return internal::read_log_entries(database_, first, count);
+  }
+
+  Result<std::uint64_t> find_log_entry(ByteView leaf_hash) override {
+    std::lock_guard lock(mutex_);
+    return internal::find_log_entry(database_, leaf_hash);
+  }
+
+  Result<Bytes> log_node(log::NodeId id) override {
+    std::lock_guard lock(mutex_);
+    return internal::read_log_node(database_, id);
+  }
+
+  Result<std::string> log_checkpoint(std::uint64_t size) override {
+    std::lock_guard lock(mutex_);
+    return internal::read_log_checkpoint(database_, size);
   }
 
  private:

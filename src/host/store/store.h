@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,8 @@
 #include "core/bytes.h"
 #include "core/result.h"
 #include "crypto/keys.h"
+#include "log/node_id.h"
+#include "log/proofs.h"
 
 namespace ensign::host::store {
 
@@ -52,6 +55,36 @@ struct AuditEvent {
   std::uint32_t key_version = 0;
   std::string digest;           // hex digest of what was signed, when action is "sign"
   std::string detail;           // free text without secrets, e.g. "dsse application/vnd.in-toto+json"
+};
+
+// LogHead is the transparency log's identity and its newest state: the one row the enclave's next
+// batch continues from.
+struct LogHead {
+  std::string origin;
+  Bytes public_key;        // the log key's DER SPKI
+  Bytes sealed_key;        // the log key, sealed by the enclave
+  Bytes key_attestation;   // platform evidence over SHA-256(public_key)
+  std::uint64_t size = 0;  // leaves in the tree
+  Bytes sealed_state;      // the enclave's sealed state of that tree
+  std::string checkpoint;  // the enclave's signed checkpoint of that tree (C2SP signed note)
+};
+
+// LogAppend is one batch the enclave signed: its leaves from `first_index` on, the tree nodes they
+// complete, and the state and checkpoint after them.
+struct LogAppend {
+  std::uint64_t first_index = 0;
+  std::vector<std::string> entries;
+  std::vector<Bytes> leaf_hashes;  // one per entry
+  std::vector<std::pair<log::NodeId, Bytes>> nodes;  // leaves included
+  Bytes sealed_state;
+  std::string checkpoint;
+};
+
+// LogEntryRow is one stored leaf.
+struct LogEntryRow {
+  std::uint64_t index = 0;
+  std::string body;
+  Bytes leaf_hash;
 };
 
 enum class OpenMode {
@@ -101,6 +134,35 @@ class Store {
 
   // append_audit appends an event and returns its id.
   virtual Result<std::int64_t> append_audit(const AuditEvent& event) = 0;
+
+  // create_log stores a new log's head (of size 0); AlreadyExists when there is one.
+  virtual Status create_log(const LogHead& head) = 0;
+
+  // log_head returns the log's head; nothing before create_log.
+  virtual Result<std::optional<LogHead>> log_head() = 0;
+
+  // append_log holds the write lock while `make` turns the head, as it then is, into the next
+  // batch (reading stored nodes through `nodes`, not through this store, which it holds), and
+  // stores the batch (entries, nodes, checkpoint, new head) in the same transaction:
+  // when it returns, the batch is durable (the connection runs synchronous = FULL). Fails with
+  // NotFound before create_log, FailedPrecondition when the batch does not start at the head's
+  // size, or with make's error, storing nothing.
+  virtual Result<LogAppend> append_log(
+      const std::function<Result<LogAppend>(const LogHead& head, const log::NodeReader& nodes)>&
+          make) = 0;
+
+  // log_entries returns up to `count` leaves from `first` on, in order.
+  virtual Result<std::vector<LogEntryRow>> log_entries(std::uint64_t first, std::size_t count) = 0;
+
+  // find_log_entry returns the index of the leaf whose hash is `leaf_hash`; NotFound if none.
+  virtual Result<std::uint64_t> find_log_entry(ByteView leaf_hash) = 0;
+
+  // log_node returns a stored tree node's hash; NotFound when absent.
+  virtual Result<Bytes> log_node(log::NodeId id) = 0;
+
+  // log_checkpoint returns the checkpoint the enclave signed for the tree of `size` leaves;
+  // NotFound when none was (every batch signs one of its new size).
+  virtual Result<std::string> log_checkpoint(std::uint64_t size) = 0;
 
   // list_audit returns the newest `limit` events (optionally only those of one key), oldest
   // first.

@@ -29,10 +29,23 @@ bool is_printable_ascii(std::string_view text) {
 }
 
 std::string describe_target(SealPurpose purpose, std::string_view object_id) {
-  std::string name = purpose == SealPurpose::kSigningKey ? "signing-key"
-                     : purpose == SealPurpose::kVerifierKey
-                         ? "verifier-key"
-                         : "purpose " + std::to_string(static_cast<unsigned>(purpose));
+  std::string name;
+  switch (purpose) {
+    case SealPurpose::kSigningKey:
+      name = "signing-key";
+      break;
+    case SealPurpose::kVerifierKey:
+      name = "verifier-key";
+      break;
+    case SealPurpose::kLogKey:
+      name = "log-key";
+      break;
+    case SealPurpose::kLogState:
+      name = "log-state";
+      break;
+    default:
+      name = "purpose " + std::to_string(static_cast<unsigned>(purpose));
+  }
   return name + " \"" + std::string(object_id) + "\"";
 }
 

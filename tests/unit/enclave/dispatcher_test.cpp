@@ -9,6 +9,10 @@
 #include "crypto/hash.h"
 #include "crypto/signature.h"
 #include "enclave_test_support.h"
+#include "log/checkpoint.h"
+#include "log/entry.h"
+#include "log/merkle.h"
+#include "support/logged_signing.h"
 #include "tee/sim/report.h"
 
 namespace ensign::enclave {
@@ -17,6 +21,7 @@ namespace {
 using crypto::KeyAlgorithm;
 using protocol::ErrorReply;
 using protocol::Message;
+using protocol::SignInput;
 
 constexpr std::uint32_t kHardening = protocol::kHardenedNotDumpable | protocol::kHardenedSeccomp;
 
@@ -51,6 +56,23 @@ class DispatcherTest : public SimPlatformFixture {
     return generated != nullptr ? *generated : protocol::GenerateKeyReply{};
   }
 
+  test::TestLog create_log() {
+    auto reply = call(2, protocol::CreateLogRequest{"ensign.test/log"});
+    const auto* created = std::get_if<protocol::CreateLogReply>(&reply.message);
+    EXPECT_NE(created, nullptr);
+    return test::TestLog(created != nullptr ? *created : protocol::CreateLogReply{});
+  }
+
+  // sign sends one Sign request on `log` and, when it succeeds, advances the log.
+  protocol::Envelope sign(test::TestLog& log, std::vector<protocol::SignItem> items,
+                          std::uint32_t request_id = 7) {
+    auto reply = call(request_id, log.request(std::move(items)));
+    if (const auto* signed_reply = std::get_if<protocol::SignReply>(&reply.message)) {
+      log.advance(*signed_reply);
+    }
+    return reply;
+  }
+
   Bytes header(std::uint16_t version, std::uint16_t type, std::uint32_t request_id) {
     return {static_cast<std::uint8_t>(version >> 8),
             static_cast<std::uint8_t>(version),
@@ -81,34 +103,126 @@ TEST_F(DispatcherTest, HelloReportsIdentityVersionAndHardening) {
 }
 
 TEST_F(DispatcherTest, GenerateThenSignMessageAndDigest) {
+  auto log = create_log();
   for (KeyAlgorithm algorithm :
        {KeyAlgorithm::kEcdsaP256, KeyAlgorithm::kEcdsaP384, KeyAlgorithm::kEd25519}) {
     auto generated = generate(algorithm);
     auto public_key = crypto::public_key_from_der(generated.public_key).value();
     Bytes message = to_bytes("payload");
-    auto reply = call(
-        7,
-        protocol::SignRequest{
-            "release", 1, algorithm, generated.sealed_key, protocol::SignInput::kMessage, message});
+    auto reply = sign(log, {test::sign_item(generated, algorithm, SignInput::kMessage, message)});
     EXPECT_EQ(reply.request_id, 7u);
     const auto* signed_reply = std::get_if<protocol::SignReply>(&reply.message);
     ASSERT_NE(signed_reply, nullptr);
-    EXPECT_TRUE(
-        crypto::verify_message(public_key.get(), algorithm, message, signed_reply->signature));
+    EXPECT_TRUE(crypto::verify_message(public_key.get(), algorithm, message,
+                                       signed_reply->items.at(0).signature));
     if (auto hash = crypto::signature_hash(algorithm)) {
-      reply = call(8,
-                   protocol::SignRequest{"release",
-                                         1,
-                                         algorithm,
-                                         generated.sealed_key,
-                                         protocol::SignInput::kDigest,
-                                         crypto::hash(*hash, message)});
+      reply = sign(log, {test::sign_item(generated, algorithm, SignInput::kDigest,
+                                         crypto::hash(*hash, message))});
       signed_reply = std::get_if<protocol::SignReply>(&reply.message);
       ASSERT_NE(signed_reply, nullptr);
-      EXPECT_TRUE(
-          crypto::verify_message(public_key.get(), algorithm, message, signed_reply->signature));
+      EXPECT_TRUE(crypto::verify_message(public_key.get(), algorithm, message,
+                                         signed_reply->items.at(0).signature));
     }
   }
+}
+
+TEST_F(DispatcherTest, EverySignatureComesWithItsEntryAndASignedCheckpoint) {
+  auto log = create_log();
+  auto empty = log::verify_checkpoint(as_string_view(log.created().checkpoint),
+                                      "ensign.test/log", log.created().public_key);
+  ASSERT_TRUE(empty.has_value()) << empty.error().message();
+  EXPECT_EQ(empty->size, 0u);
+  EXPECT_EQ(empty->root_hash, log::empty_root());
+
+  auto generated = generate(KeyAlgorithm::kEcdsaP256);
+  Bytes digest = crypto::sha256(to_bytes("artifact"));
+  std::vector<Bytes> leaves;
+  for (int batch = 0; batch < 2; ++batch) {
+    auto reply = sign(log, {test::sign_item(generated, KeyAlgorithm::kEcdsaP256,
+                                            SignInput::kDigest, digest),
+                            test::sign_item(generated, KeyAlgorithm::kEcdsaP256,
+                                            SignInput::kDsse, to_bytes("{}")),
+                            test::sign_item(generated, KeyAlgorithm::kEcdsaP256,
+                                            SignInput::kMessage, to_bytes("artifact"))});
+    const auto* signed_reply = std::get_if<protocol::SignReply>(&reply.message);
+    ASSERT_NE(signed_reply, nullptr);
+    EXPECT_EQ(signed_reply->first_index, leaves.size());
+    ASSERT_EQ(signed_reply->items.size(), 3u);
+    for (const auto& item : signed_reply->items) {
+      auto entry = log::parse_entry(as_string_view(item.entry));
+      ASSERT_TRUE(entry.has_value()) << entry.error().message();
+      EXPECT_EQ(entry->signature, item.signature);
+      EXPECT_EQ(entry->public_key, generated.public_key);
+      EXPECT_EQ(entry->key_name, "release");
+      EXPECT_EQ(entry->key_version, 1u);
+      EXPECT_EQ(entry->requester, "test");
+      leaves.push_back(log::leaf_hash(item.entry));
+    }
+    // The entries name what was signed: the digest, and the DSSE payload's hash.
+    EXPECT_EQ(log::parse_entry(as_string_view(signed_reply->items[0].entry))->digest, digest);
+    auto dsse = log::parse_entry(as_string_view(signed_reply->items[1].entry)).value();
+    EXPECT_EQ(dsse.kind, log::EntryKind::kDsse);
+    EXPECT_EQ(dsse.digest, crypto::sha256(to_bytes("{}")));
+    EXPECT_EQ(log::parse_entry(as_string_view(signed_reply->items[2].entry))->digest, digest);
+
+    auto checkpoint = log::verify_checkpoint(as_string_view(signed_reply->checkpoint),
+                                             "ensign.test/log", log.created().public_key);
+    ASSERT_TRUE(checkpoint.has_value()) << checkpoint.error().message();
+    EXPECT_EQ(checkpoint->size, leaves.size());
+    EXPECT_EQ(checkpoint->root_hash, log::tree_root(leaves));
+  }
+}
+
+TEST_F(DispatcherTest, OnlyTheNewestLogStateContinuesTheLog) {
+  auto log = create_log();
+  auto generated = generate(KeyAlgorithm::kEcdsaP256);
+  auto item = test::sign_item(generated, KeyAlgorithm::kEcdsaP256, SignInput::kMessage,
+                              to_bytes("x"));
+  test::TestLog stale = log;
+  ASSERT_TRUE(std::holds_alternative<protocol::SignReply>(sign(log, {item}).message));
+  expect_error(sign(stale, {item}), ErrorCode::kFailedPrecondition, "not the newest");
+
+  auto tampered = log.request({item});
+  tampered.sealed_log_state[tampered.sealed_log_state.size() - 2] ^= 1;
+  expect_error(call(8, tampered), ErrorCode::kFailedPrecondition, "not the newest");
+}
+
+TEST_F(DispatcherTest, ATamperedOrForeignLogStateIsRefusedByAFreshEnclave) {
+  auto log = create_log();
+  auto generated = generate(KeyAlgorithm::kEcdsaP256);
+  auto item = test::sign_item(generated, KeyAlgorithm::kEcdsaP256, SignInput::kMessage,
+                              to_bytes("x"));
+  auto other_log = create_log();  // this dispatcher now continues other_log only
+  Dispatcher fresh{platform_wrapper_, kHardening, logger_};
+  auto fresh_call = [&](const protocol::SignRequest& request) {
+    Bytes frame = protocol::encode_frame(3, request).value();
+    Bytes reply = fresh.handle(Bytes(frame.begin() + 4, frame.end()));
+    return protocol::decode_body(ByteView(reply).subspan(4)).value();
+  };
+  Bytes state = log.state();
+  state[state.size() - 2] ^= 1;
+  auto request = log.request({item});
+  request.sealed_log_state = state;
+  expect_error(fresh_call(request), ErrorCode::kDataLoss, "log-state");
+  request = other_log.request({item});
+  request.sealed_log_key = log.created().sealed_key;
+  expect_error(fresh_call(request), ErrorCode::kInvalidArgument, "another log key");
+}
+
+TEST_F(DispatcherTest, AFailedItemFailsTheBatchAndLogsNothing) {
+  auto log = create_log();
+  auto generated = generate(KeyAlgorithm::kEcdsaP256);
+  auto good = test::sign_item(generated, KeyAlgorithm::kEcdsaP256, SignInput::kMessage,
+                              to_bytes("x"));
+  auto wrong_key = good;
+  wrong_key.public_key = generate(KeyAlgorithm::kEcdsaP256).public_key;
+  Bytes before = log.state();
+  expect_error(sign(log, {good, wrong_key}), ErrorCode::kInvalidArgument, "item 1");
+  EXPECT_EQ(log.state(), before);
+  auto reply = sign(log, {good});
+  const auto* signed_reply = std::get_if<protocol::SignReply>(&reply.message);
+  ASSERT_NE(signed_reply, nullptr);
+  EXPECT_EQ(signed_reply->first_index, 0u);
 }
 
 TEST_F(DispatcherTest, EvidenceCoversTheReportData) {
@@ -131,29 +245,22 @@ TEST_F(DispatcherTest, KeyAttestationBindsThePublicKey) {
 }
 
 TEST_F(DispatcherTest, TamperedBlobIsADataLossReply) {
+  auto log = create_log();
   auto generated = generate(KeyAlgorithm::kEcdsaP384);
-  Bytes tampered = generated.sealed_key;
-  tampered[tampered.size() - 3] ^= 0x10;
-  auto reply = call(5,
-                    protocol::SignRequest{"release",
-                                          1,
-                                          KeyAlgorithm::kEcdsaP384,
-                                          tampered,
-                                          protocol::SignInput::kMessage,
-                                          to_bytes("x")});
+  generated.sealed_key[generated.sealed_key.size() - 3] ^= 0x10;
+  auto reply = sign(
+      log, {test::sign_item(generated, KeyAlgorithm::kEcdsaP384, SignInput::kMessage, to_bytes("x"))},
+      5);
   EXPECT_EQ(reply.request_id, 5u);
   expect_error(reply, ErrorCode::kDataLoss, "modified or corrupt");
 }
 
 TEST_F(DispatcherTest, AlgorithmMismatchIsRefused) {
+  auto log = create_log();
   auto generated = generate(KeyAlgorithm::kEcdsaP256);
-  auto reply = call(6,
-                    protocol::SignRequest{"release",
-                                          1,
-                                          KeyAlgorithm::kEcdsaP384,
-                                          generated.sealed_key,
-                                          protocol::SignInput::kMessage,
-                                          to_bytes("x")});
+  auto reply = sign(
+      log, {test::sign_item(generated, KeyAlgorithm::kEcdsaP384, SignInput::kMessage, to_bytes("x"))},
+      6);
   expect_error(reply, ErrorCode::kInvalidArgument, "release@1");
 }
 
@@ -164,13 +271,13 @@ TEST_F(DispatcherTest, ShortHeaderIsRefusedWithRequestIdZero) {
 }
 
 TEST_F(DispatcherTest, WrongProtocolVersionIsRefusedWithItsRequestId) {
-  auto reply = handle_body(header(2, 1, 77));
+  auto reply = handle_body(header(1, 1, 77));
   EXPECT_EQ(reply.request_id, 77u);
-  expect_error(reply, ErrorCode::kInvalidArgument, "protocol version 2");
+  expect_error(reply, ErrorCode::kInvalidArgument, "protocol version 1");
 }
 
 TEST_F(DispatcherTest, UnknownTypeIsRefused) {
-  auto reply = handle_body(header(1, 55, 78));
+  auto reply = handle_body(header(protocol::kProtocolVersion, 55, 78));
   EXPECT_EQ(reply.request_id, 78u);
   expect_error(reply, ErrorCode::kInvalidArgument, "unknown message type 55");
 }
@@ -188,7 +295,7 @@ TEST_F(DispatcherTest, TruncatedAndTrailingBodiesAreRefused) {
 }
 
 TEST_F(DispatcherTest, InvalidFieldsAreRefused) {
-  Bytes body = header(1, 3, 4);
+  Bytes body = header(protocol::kProtocolVersion, 3, 4);
   Bytes key_id = to_bytes("bad id!");
   body.insert(body.end(), {0, 0, 0, static_cast<std::uint8_t>(key_id.size())});
   body.insert(body.end(), key_id.begin(), key_id.end());
@@ -198,7 +305,7 @@ TEST_F(DispatcherTest, InvalidFieldsAreRefused) {
 
 TEST_F(DispatcherTest, RepliesSentToTheEnclaveAreNotRequests) {
   for (const Message& message : {Message(protocol::HelloReply{"sim", {}, {}, "0", 0}),
-                                 Message(protocol::SignReply{Bytes(8, 1)}),
+                                 Message(protocol::SignReply{{{Bytes(8, 1), Bytes(8, 1)}}, 0, Bytes(8, 1), Bytes(8, 1)}),
                                  Message(protocol::EvidenceReply{Bytes(8, 1)}),
                                  Message(ErrorReply{ErrorCode::kInternal, "x"})}) {
     auto reply = call(12, message);
@@ -245,14 +352,11 @@ TEST_F(DispatcherTest, RefuseAnswersWithTheGivenIdAndError) {
 
 TEST_F(DispatcherTest, LogsNeverCarryPayloadsOrKeys) {
   const std::string canary = "CANARY-7f3a9b-payload";
+  auto test_log = create_log();
   auto generated = generate(KeyAlgorithm::kEd25519);
-  call(20,
-       protocol::SignRequest{"release",
-                             1,
-                             KeyAlgorithm::kEd25519,
-                             generated.sealed_key,
-                             protocol::SignInput::kMessage,
-                             to_bytes(canary)});
+  sign(test_log, {test::sign_item(generated, KeyAlgorithm::kEd25519, SignInput::kMessage,
+                             to_bytes(canary))},
+       20);
   call(21, protocol::EvidenceRequest{to_bytes(canary + std::string(64 - canary.size(), '!'))});
   auto private_der =
       platform_->unseal(tee::SealPurpose::kSigningKey, "release@1", generated.sealed_key);

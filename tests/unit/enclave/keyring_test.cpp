@@ -10,6 +10,7 @@
 #include "crypto/signature.h"
 #include "enclave_test_support.h"
 #include "tee/sim/report.h"
+#include "support/logged_signing.h"
 #include "support/private_key_bytes.h"
 
 namespace ensign::enclave {
@@ -17,7 +18,11 @@ namespace {
 
 using crypto::KeyAlgorithm;
 using protocol::SignInput;
-using protocol::SignRequest;
+using protocol::SignItem;
+
+Result<Bytes> sign(Keyring& keyring, const SignItem& item) {
+  return keyring.sign(item, item.input, item.data);
+}
 
 class KeyringTest : public SimPlatformFixture, public ::testing::WithParamInterface<KeyAlgorithm> {
  protected:
@@ -29,13 +34,8 @@ class KeyringTest : public SimPlatformFixture, public ::testing::WithParamInterf
     return reply ? std::move(reply).value() : protocol::GenerateKeyReply{};
   }
 
-  SignRequest message_request(const protocol::GenerateKeyReply& generated, KeyAlgorithm algorithm) {
-    return {"release",
-            1,
-            algorithm,
-            generated.sealed_key,
-            SignInput::kMessage,
-            to_bytes("the artifact")};
+  SignItem message_request(const protocol::GenerateKeyReply& generated, KeyAlgorithm algorithm) {
+    return test::sign_item(generated, algorithm, SignInput::kMessage, to_bytes("the artifact"));
   }
 
   Keyring keyring_{*platform_};
@@ -43,25 +43,25 @@ class KeyringTest : public SimPlatformFixture, public ::testing::WithParamInterf
 
 TEST_P(KeyringTest, SignedMessageVerifiesWithThePublicKey) {
   auto generated = generate(keyring_, GetParam());
-  SignRequest request = message_request(generated, GetParam());
-  auto signed_reply = keyring_.sign(request);
+  SignItem request = message_request(generated, GetParam());
+  auto signed_reply = sign(keyring_, request);
   ASSERT_TRUE(signed_reply.has_value()) << signed_reply.error().message();
   auto public_key = crypto::public_key_from_der(generated.public_key).value();
   EXPECT_TRUE(
-      crypto::verify_message(public_key.get(), GetParam(), request.data, signed_reply->signature));
+      crypto::verify_message(public_key.get(), GetParam(), request.data, *signed_reply));
   EXPECT_FALSE(crypto::verify_message(
-      public_key.get(), GetParam(), to_bytes("other"), signed_reply->signature));
+      public_key.get(), GetParam(), to_bytes("other"), *signed_reply));
 }
 
 TEST_P(KeyringTest, SigningAfterRestartUnsealsTheBlob) {
   auto generated = generate(keyring_, GetParam());
   Keyring restarted(*platform_);  // empty cache: the blob must be unsealed
-  SignRequest request = message_request(generated, GetParam());
-  auto signed_reply = restarted.sign(request);
+  SignItem request = message_request(generated, GetParam());
+  auto signed_reply = sign(restarted, request);
   ASSERT_TRUE(signed_reply.has_value()) << signed_reply.error().message();
   auto public_key = crypto::public_key_from_der(generated.public_key).value();
   EXPECT_TRUE(
-      crypto::verify_message(public_key.get(), GetParam(), request.data, signed_reply->signature));
+      crypto::verify_message(public_key.get(), GetParam(), request.data, *signed_reply));
 }
 
 TEST_P(KeyringTest, KeyAttestationVerifiesAndBindsThePublicKey) {
@@ -98,28 +98,28 @@ TEST_P(KeyringTest, RepliesCarryNoPrivateKeyMaterial) {
 TEST_P(KeyringTest, TamperedBlobIsDataLoss) {
   auto generated = generate(keyring_, GetParam());
   Keyring restarted(*platform_);
-  SignRequest request = message_request(generated, GetParam());
+  SignItem request = message_request(generated, GetParam());
   request.sealed_key[request.sealed_key.size() / 2] ^= 0x04;
-  auto signed_reply = restarted.sign(request);
+  auto signed_reply = sign(restarted, request);
   ASSERT_FALSE(signed_reply.has_value());
   EXPECT_EQ(signed_reply.error().code(), ErrorCode::kDataLoss);
 }
 
 TEST_P(KeyringTest, TamperedBlobIsRefusedEvenWhenTheKeyIsCached) {
   auto generated = generate(keyring_, GetParam());
-  SignRequest request = message_request(generated, GetParam());
-  ASSERT_TRUE(keyring_.sign(request).has_value());
+  SignItem request = message_request(generated, GetParam());
+  ASSERT_TRUE(sign(keyring_, request).has_value());
   request.sealed_key.back() ^= 0x01;
-  auto signed_reply = keyring_.sign(request);
+  auto signed_reply = sign(keyring_, request);
   ASSERT_FALSE(signed_reply.has_value());
   EXPECT_EQ(signed_reply.error().code(), ErrorCode::kDataLoss);
 }
 
 TEST_P(KeyringTest, BlobOfAnotherKeyVersionIsRefused) {
   auto generated = generate(keyring_, GetParam());
-  SignRequest request = message_request(generated, GetParam());
+  SignItem request = message_request(generated, GetParam());
   request.version = 2;
-  auto signed_reply = keyring_.sign(request);
+  auto signed_reply = sign(keyring_, request);
   ASSERT_FALSE(signed_reply.has_value());
   EXPECT_EQ(signed_reply.error().code(), ErrorCode::kDataLoss);
   EXPECT_NE(signed_reply.error().message().find("another key/purpose"), std::string::npos);
@@ -129,10 +129,26 @@ TEST_P(KeyringTest, AlgorithmMismatchIsRefusedCachedOrNot) {
   auto generated = generate(keyring_, GetParam());
   KeyAlgorithm wrong =
       GetParam() == KeyAlgorithm::kEd25519 ? KeyAlgorithm::kEcdsaP256 : KeyAlgorithm::kEd25519;
-  SignRequest request = message_request(generated, wrong);
+  SignItem request = message_request(generated, wrong);
   for (Keyring* keyring : {&keyring_, static_cast<Keyring*>(nullptr)}) {
     Keyring fresh(*platform_);
-    auto signed_reply = (keyring != nullptr ? *keyring : fresh).sign(request);
+    auto signed_reply = sign((keyring != nullptr ? *keyring : fresh), request);
+    ASSERT_FALSE(signed_reply.has_value());
+    EXPECT_EQ(signed_reply.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(signed_reply.error().message().find("release@1"), std::string::npos);
+  }
+}
+
+TEST_P(KeyringTest, AnotherKeysPublicKeyIsRefusedCachedOrNot) {
+  // The host names the public key it will publish with the signature; the enclave signs only when
+  // that is the sealed key's, so a log entry never names a key that did not sign.
+  auto generated = generate(keyring_, GetParam());
+  auto other = generate(keyring_, GetParam(), "other");
+  SignItem request = message_request(generated, GetParam());
+  request.public_key = other.public_key;
+  for (Keyring* keyring : {&keyring_, static_cast<Keyring*>(nullptr)}) {
+    Keyring fresh(*platform_);
+    auto signed_reply = sign(keyring != nullptr ? *keyring : fresh, request);
     ASSERT_FALSE(signed_reply.has_value());
     EXPECT_EQ(signed_reply.error().code(), ErrorCode::kInvalidArgument);
     EXPECT_NE(signed_reply.error().message().find("release@1"), std::string::npos);
@@ -150,19 +166,18 @@ class KeyringDigestTest : public KeyringTest {};
 TEST_P(KeyringDigestTest, SignedDigestVerifies) {
   auto generated = generate(keyring_, GetParam());
   Bytes digest = crypto::hash(*crypto::signature_hash(GetParam()), to_bytes("the artifact"));
-  SignRequest request{"release", 1, GetParam(), generated.sealed_key, SignInput::kDigest, digest};
-  auto signed_reply = keyring_.sign(request);
+  SignItem request = test::sign_item(generated, GetParam(), SignInput::kDigest, digest);
+  auto signed_reply = sign(keyring_, request);
   ASSERT_TRUE(signed_reply.has_value()) << signed_reply.error().message();
   auto public_key = crypto::public_key_from_der(generated.public_key).value();
   EXPECT_TRUE(crypto::verify_message(
-      public_key.get(), GetParam(), to_bytes("the artifact"), signed_reply->signature));
+      public_key.get(), GetParam(), to_bytes("the artifact"), *signed_reply));
 }
 
 TEST_P(KeyringDigestTest, DigestOfTheWrongLengthIsRefused) {
   auto generated = generate(keyring_, GetParam());
-  SignRequest request{
-      "release", 1, GetParam(), generated.sealed_key, SignInput::kDigest, Bytes(20, 1)};
-  auto signed_reply = keyring_.sign(request);
+  SignItem request = test::sign_item(generated, GetParam(), SignInput::kDigest, Bytes(20, 1));
+  auto signed_reply = sign(keyring_, request);
   ASSERT_FALSE(signed_reply.has_value());
   EXPECT_EQ(signed_reply.error().code(), ErrorCode::kInvalidArgument);
 }
@@ -175,9 +190,9 @@ TEST_F(SimPlatformFixture, Ed25519RefusesADigest) {
   Keyring keyring(*platform_);
   auto generated = keyring.generate({"ed", 1, KeyAlgorithm::kEd25519});
   ASSERT_TRUE(generated.has_value());
-  SignRequest request{
-      "ed", 1, KeyAlgorithm::kEd25519, generated->sealed_key, SignInput::kDigest, Bytes(32, 1)};
-  auto signed_reply = keyring.sign(request);
+  SignItem request =
+      test::sign_item(*generated, KeyAlgorithm::kEd25519, SignInput::kDigest, Bytes(32, 1), "ed");
+  auto signed_reply = sign(keyring, request);
   ASSERT_FALSE(signed_reply.has_value());
   EXPECT_EQ(signed_reply.error().code(), ErrorCode::kInvalidArgument);
 }

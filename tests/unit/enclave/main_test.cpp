@@ -12,6 +12,7 @@
 #include "crypto/signature.h"
 #include "enclave/protocol/launch.h"
 #include "support/enclave_process.h"
+#include "support/logged_signing.h"
 #include "support/scratch_directory.h"
 #include "tee/sim/measurement.h"
 #include "tee/sim/report.h"
@@ -106,6 +107,26 @@ class EnclaveProcessTest : public ::testing::Test {
 
   void send_body(ByteView body) { ASSERT_TRUE(enclave_->send_raw(test::frame_of(body))); }
 
+  // create_log makes a log for the test's Sign requests.
+  test::TestLog create_log(std::uint32_t request_id) {
+    auto reply = call(request_id, protocol::CreateLogRequest{"ensign.test/log"});
+    const auto* created = std::get_if<protocol::CreateLogReply>(&reply.message);
+    EXPECT_NE(created, nullptr) << "no CreateLogReply";
+    return test::TestLog(created != nullptr ? *created : protocol::CreateLogReply{});
+  }
+
+  // sign_one signs `item` as a batch of one in `log` and returns the signature (empty on error).
+  Bytes sign_one(std::uint32_t request_id, test::TestLog& log, protocol::SignItem item) {
+    auto reply = call(request_id, log.request({std::move(item)}));
+    const auto* signed_reply = std::get_if<protocol::SignReply>(&reply.message);
+    EXPECT_NE(signed_reply, nullptr) << "no SignReply to request " << request_id;
+    if (signed_reply == nullptr || signed_reply->items.size() != 1) {
+      return {};
+    }
+    log.advance(*signed_reply);
+    return signed_reply->items[0].signature;
+  }
+
   test::ScratchDirectory directory_;
   std::optional<EnclaveProcess> enclave_;
 };
@@ -142,18 +163,11 @@ TEST_F(EnclaveProcessTest, GeneratesSignsAndAttests) {
     const auto* generated = std::get_if<protocol::GenerateKeyReply>(&generate_reply.message);
     ASSERT_NE(generated, nullptr);
     Bytes message = to_bytes("artifact");
-    auto reply = call(3,
-                      protocol::SignRequest{"release",
-                                            1,
-                                            algorithm,
-                                            generated->sealed_key,
-                                            protocol::SignInput::kMessage,
-                                            message});
-    const auto* signed_reply = std::get_if<protocol::SignReply>(&reply.message);
-    ASSERT_NE(signed_reply, nullptr);
+    auto log = create_log(3);
+    Bytes signature = sign_one(
+        5, log, test::sign_item(*generated, algorithm, protocol::SignInput::kMessage, message));
     auto public_key = crypto::public_key_from_der(generated->public_key).value();
-    EXPECT_TRUE(
-        crypto::verify_message(public_key.get(), algorithm, message, signed_reply->signature));
+    EXPECT_TRUE(crypto::verify_message(public_key.get(), algorithm, message, signature));
     auto report = tee::sim::parse_sim_report(generated->key_attestation);
     ASSERT_TRUE(report.has_value());
     auto hello = expect_hello(4);
@@ -166,37 +180,28 @@ TEST_F(EnclaveProcessTest, GeneratesSignsAndAttests) {
 TEST_F(EnclaveProcessTest, ASealedKeySignsAfterARestart) {
   auto reply = call(1, protocol::GenerateKeyRequest{"release", 1, KeyAlgorithm::kEcdsaP384});
   auto generated = std::get<protocol::GenerateKeyReply>(reply.message);
+  auto log = create_log(2);
   start();
+  // The log and its state, sealed by the first process, continue in the second.
   Bytes digest = crypto::sha384(to_bytes("artifact"));
-  reply = call(2,
-               protocol::SignRequest{"release",
-                                     1,
-                                     KeyAlgorithm::kEcdsaP384,
-                                     generated.sealed_key,
-                                     protocol::SignInput::kDigest,
-                                     digest});
-  const auto* signed_reply = std::get_if<protocol::SignReply>(&reply.message);
-  ASSERT_NE(signed_reply, nullptr);
+  Bytes signature = sign_one(
+      3, log,
+      test::sign_item(generated, KeyAlgorithm::kEcdsaP384, protocol::SignInput::kDigest, digest));
   auto public_key = crypto::public_key_from_der(generated.public_key).value();
-  EXPECT_TRUE(crypto::verify_digest(
-      public_key.get(), KeyAlgorithm::kEcdsaP384, digest, signed_reply->signature));
+  EXPECT_TRUE(
+      crypto::verify_digest(public_key.get(), KeyAlgorithm::kEcdsaP384, digest, signature));
 }
 
 TEST_F(EnclaveProcessTest, TamperedBlobIsADataLossReply) {
   auto reply = call(1, protocol::GenerateKeyRequest{"release", 1, KeyAlgorithm::kEcdsaP256});
   auto generated = std::get<protocol::GenerateKeyReply>(reply.message);
   generated.sealed_key[40] ^= 1;
-  ASSERT_TRUE(
-      enclave_->send_raw(protocol::encode_frame(2,
-                                                protocol::SignRequest{"release",
-                                                                      1,
-                                                                      KeyAlgorithm::kEcdsaP256,
-                                                                      generated.sealed_key,
-                                                                      protocol::SignInput::kMessage,
-                                                                      Bytes{1}})
-                             .value()));
-  expect_error_reply(2, ErrorCode::kDataLoss);
-  expect_hello(3);
+  auto log = create_log(2);
+  auto item = test::sign_item(generated, KeyAlgorithm::kEcdsaP256, protocol::SignInput::kMessage,
+                              Bytes{1});
+  ASSERT_TRUE(enclave_->send_raw(protocol::encode_frame(3, log.request({item})).value()));
+  expect_error_reply(3, ErrorCode::kDataLoss);
+  expect_hello(4);
 }
 
 TEST_F(EnclaveProcessTest, ManyKeysAndTheLargestMessage) {
@@ -209,19 +214,15 @@ TEST_F(EnclaveProcessTest, ManyKeysAndTheLargestMessage) {
     keys.push_back(std::get<protocol::GenerateKeyReply>(reply.message));
   }
   Bytes message(protocol::kMaxSignMessageSize, 0x6d);
+  auto log = create_log(99);
   for (std::uint32_t version = 1; version <= 40; version += 13) {
-    auto reply = call(100 + version,
-                      protocol::SignRequest{"k",
-                                            version,
-                                            KeyAlgorithm::kEd25519,
-                                            keys[version - 1].sealed_key,
-                                            protocol::SignInput::kMessage,
-                                            message});
-    const auto* signed_reply = std::get_if<protocol::SignReply>(&reply.message);
-    ASSERT_NE(signed_reply, nullptr);
+    Bytes signature = sign_one(100 + version, log,
+                               test::sign_item(keys[version - 1], KeyAlgorithm::kEd25519,
+                                               protocol::SignInput::kMessage, message, "k",
+                                               version));
     auto public_key = crypto::public_key_from_der(keys[version - 1].public_key).value();
-    EXPECT_TRUE(crypto::verify_message(
-        public_key.get(), KeyAlgorithm::kEd25519, message, signed_reply->signature));
+    EXPECT_TRUE(
+        crypto::verify_message(public_key.get(), KeyAlgorithm::kEd25519, message, signature));
   }
 #ifndef ENSIGN_SANITIZED
   // DESIGN.md: the enclave's resident memory stays under 16 MiB, the largest request included.
@@ -299,7 +300,12 @@ TEST_F(EnclaveProcessTest, SurvivesAnUnknownType) {
 
 TEST_F(EnclaveProcessTest, RefusesRepliesSentAsRequests) {
   ASSERT_TRUE(
-      enclave_->send_raw(protocol::encode_frame(15, protocol::SignReply{Bytes(8, 1)}).value()));
+      enclave_->send_raw(protocol::encode_frame(
+                                   15, protocol::SignReply{{{Bytes(8, 1), Bytes(8, 2)}},
+                                                           1,
+                                                           Bytes(8, 3),
+                                                           Bytes(8, 4)})
+                             .value()));
   expect_error_reply(15, ErrorCode::kInvalidArgument);
   expect_hello(16);
 }
@@ -308,13 +314,10 @@ TEST_F(EnclaveProcessTest, VerboseLogsCarryIdsButNotPayloads) {
   start(/*verbose=*/true);
   auto reply = call(1, protocol::GenerateKeyRequest{"canary-key", 1, KeyAlgorithm::kEd25519});
   auto generated = std::get<protocol::GenerateKeyReply>(reply.message);
-  call(2,
-       protocol::SignRequest{"canary-key",
-                             1,
-                             KeyAlgorithm::kEd25519,
-                             generated.sealed_key,
-                             protocol::SignInput::kMessage,
-                             to_bytes("CANARY-payload-91ce")});
+  auto test_log = create_log(2);
+  sign_one(3, test_log,
+           test::sign_item(generated, KeyAlgorithm::kEd25519, protocol::SignInput::kMessage,
+                           to_bytes("CANARY-payload-91ce"), "canary-key"));
   enclave_->close_channel();
   auto status = enclave_->wait_for_exit(std::chrono::seconds(30));
   ASSERT_TRUE(status.has_value());

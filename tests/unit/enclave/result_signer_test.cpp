@@ -7,6 +7,7 @@
 #include "enclave/keyring.h"
 #include "enclave_test_support.h"
 #include "formats/jose.h"
+#include "support/logged_signing.h"
 
 namespace ensign::enclave {
 namespace {
@@ -92,9 +93,11 @@ TEST_F(ResultSignerTest, ItsKeyCannotSignArbitraryData) {
   auto key = signer.create_key();
   ASSERT_TRUE(key.has_value());
   Keyring keyring(*platform_);
-  auto signed_data = keyring.sign({"ensign.verifier", 1, crypto::KeyAlgorithm::kEcdsaP256,
-                                   key->sealed_key, protocol::SignInput::kMessage,
-                                   to_bytes("a forged result")});
+  protocol::GenerateKeyReply as_signing_key{key->public_key, key->sealed_key, {}};
+  auto item = test::sign_item(as_signing_key, crypto::KeyAlgorithm::kEcdsaP256,
+                              protocol::SignInput::kMessage, {}, "ensign.verifier");
+  Bytes forged = to_bytes("a forged result");
+  auto signed_data = keyring.sign(item, item.input, forged);
   ASSERT_FALSE(signed_data.has_value());
   EXPECT_EQ(signed_data.error().code(), ErrorCode::kDataLoss);
 }

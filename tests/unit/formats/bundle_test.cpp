@@ -22,7 +22,7 @@ Bundle sample_message_bundle() {
   message.digest_algorithm = crypto::HashAlgorithm::kSha384;
   message.digest = crypto::sha384(as_bytes("artifact"));
   message.signature = {0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02};
-  return Bundle{"hint-1", std::move(message), std::nullopt};
+  return Bundle{"hint-1", std::move(message), std::nullopt, {}};
 }
 
 Bundle sample_dsse_bundle() {
@@ -31,7 +31,7 @@ Bundle sample_dsse_bundle() {
   envelope.payload = to_bytes(R"({"_type":"https://in-toto.io/Statement/v1"})");
   envelope.keyid = "key-2";
   envelope.signature = Bytes(64, 0xab);
-  return Bundle{"hint-2", std::move(envelope), KeyAttestation{"sim", {1, 2, 3, 4, 5}}};
+  return Bundle{"hint-2", std::move(envelope), KeyAttestation{"sim", {1, 2, 3, 4, 5}}, {}};
 }
 
 void expect_same(const Bundle& expected, const Bundle& actual) {
@@ -230,11 +230,11 @@ const Refusal kRefusals[] = {
     {"EmptyHint",
      [](json& document) { document["verificationMaterial"]["publicKey"]["hint"] = ""; },
      "bundle.verificationMaterial.publicKey.hint: is empty"},
-    {"TransparencyLogEntries",
+    {"TlogEntryWithoutALogIndex",
      [](json& document) {
        document["verificationMaterial"]["tlogEntries"] = json::array({json::object()});
      },
-     "tlogEntries: not supported"},
+     "bundle.verificationMaterial.tlogEntries[0].logIndex: missing"},
     {"TlogEntriesNotAnArray",
      [](json& document) { document["verificationMaterial"]["tlogEntries"] = "x"; },
      "tlogEntries: expected an array, found a string"},

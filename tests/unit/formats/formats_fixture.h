@@ -64,7 +64,7 @@ inline Bundle message_signature_bundle(const TestKey& key, ByteView artifact) {
   message.digest_algorithm = message_digest_algorithm(key.algorithm);
   message.digest = crypto::hash(message.digest_algorithm, artifact);
   message.signature = must(crypto::sign_message(key.key.get(), key.algorithm, artifact));
-  return Bundle{key.hint, std::move(message), std::nullopt};
+  return Bundle{key.hint, std::move(message), std::nullopt, {}};
 }
 
 // dsse_bundle signs PAE(payload_type, payload) with `key`.
@@ -75,7 +75,7 @@ inline Bundle dsse_bundle(const TestKey& key, std::string_view payload_type, Byt
   envelope.keyid = key.hint;
   envelope.signature =
       must(crypto::sign_message(key.key.get(), key.algorithm, dsse_pae(payload_type, payload)));
-  return Bundle{key.hint, std::move(envelope), std::nullopt};
+  return Bundle{key.hint, std::move(envelope), std::nullopt, {}};
 }
 
 // statement_for returns an in-toto Statement v1 whose one subject is `artifact` by sha256.

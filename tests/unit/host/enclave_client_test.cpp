@@ -8,21 +8,25 @@
 #include "crypto/aead.h"
 #include "crypto/signature.h"
 #include "host_fixture.h"
+#include "support/logged_signing.h"
 
 namespace ensign::host {
 namespace {
 
 namespace protocol = enclave::protocol;
 
-using EnclaveClientTest = HostFixture;
+class EnclaveClientTest : public HostFixture {
+ protected:
+  test::TestLog create_log() {
+    auto created = enclave_->create_log({"ensign.test/log"});
+    EXPECT_TRUE(created) << created.error().message();
+    return test::TestLog(created ? *created : protocol::CreateLogReply{});
+  }
+};
 
-protocol::SignRequest sign_request(const protocol::GenerateKeyReply& key, Bytes digest) {
-  protocol::SignRequest request;
-  request.key_id = "k";
-  request.version = 1;
-  request.sealed_key = key.sealed_key;
-  request.data = std::move(digest);
-  return request;
+protocol::SignItem digest_item(const protocol::GenerateKeyReply& key, Bytes digest) {
+  return test::sign_item(key, crypto::KeyAlgorithm::kEcdsaP256, protocol::SignInput::kDigest,
+                         std::move(digest), "k");
 }
 
 TEST_F(EnclaveClientTest, HelloDescribesTheSimEnclave) {
@@ -37,56 +41,67 @@ TEST_F(EnclaveClientTest, HelloDescribesTheSimEnclave) {
 TEST_F(EnclaveClientTest, GeneratesAndSignsWithoutSeeingThePrivateKey) {
   auto key = enclave_->generate_key({"k", 1, crypto::KeyAlgorithm::kEcdsaP256});
   ASSERT_TRUE(key) << key.error().message();
+  auto log = create_log();
   Bytes digest = crypto::random_bytes(32).value();
-  auto reply = enclave_->sign(sign_request(*key, digest));
+  auto reply = enclave_->sign(log.request({digest_item(*key, digest)}));
   ASSERT_TRUE(reply) << reply.error().message();
+  ASSERT_EQ(reply->items.size(), 1u);
+  EXPECT_EQ(reply->first_index, 0u);
   auto public_key = crypto::public_key_from_der(key->public_key).value();
   EXPECT_TRUE(crypto::verify_digest(public_key.get(), crypto::KeyAlgorithm::kEcdsaP256, digest,
-                                    reply->signature));
+                                    reply->items[0].signature));
 }
 
-TEST_F(EnclaveClientTest, PipelinedRepliesComeBackInOrder) {
+TEST_F(EnclaveClientTest, BatchRepliesComeBackInOrder) {
   auto key = enclave_->generate_key({"k", 1, crypto::KeyAlgorithm::kEcdsaP256}).value();
-  std::vector<protocol::SignRequest> requests;
+  auto log = create_log();
+  std::vector<protocol::SignItem> items;
   std::vector<Bytes> digests;
-  for (int i = 0; i < 40; ++i) {
+  for (std::size_t i = 0; i < protocol::kMaxSignBatchSize; ++i) {
     digests.push_back(crypto::random_bytes(32).value());
-    requests.push_back(sign_request(key, digests.back()));
+    items.push_back(digest_item(key, digests.back()));
   }
-  auto replies = enclave_->sign_pipelined(requests, 8);
-  ASSERT_TRUE(replies) << replies.error().message();
-  ASSERT_EQ(replies->size(), requests.size());
+  auto reply = enclave_->sign(log.request(items));
+  ASSERT_TRUE(reply) << reply.error().message();
+  ASSERT_EQ(reply->items.size(), items.size());
   auto public_key = crypto::public_key_from_der(key.public_key).value();
   for (std::size_t i = 0; i < digests.size(); ++i) {
     EXPECT_TRUE(crypto::verify_digest(public_key.get(), crypto::KeyAlgorithm::kEcdsaP256,
-                                      digests[i], (*replies)[i].signature))
-        << "reply " << i << " does not match its request";
+                                      digests[i], reply->items[i].signature))
+        << "item " << i << " does not match its request";
   }
+  log.advance(*reply);
+  auto next = enclave_->sign(log.request({digest_item(key, digests[0])}));
+  ASSERT_TRUE(next) << next.error().message();
+  EXPECT_EQ(next->first_index, protocol::kMaxSignBatchSize);
 }
 
 TEST_F(EnclaveClientTest, EnclaveErrorsArriveAsTypedErrors) {
   auto key = enclave_->generate_key({"k", 1, crypto::KeyAlgorithm::kEcdsaP256}).value();
-  auto request = sign_request(key, crypto::random_bytes(32).value());
-  request.sealed_key.back() ^= 1;
-  auto reply = enclave_->sign(request);
+  auto log = create_log();
+  auto item = digest_item(key, crypto::random_bytes(32).value());
+  item.sealed_key.back() ^= 1;
+  auto reply = enclave_->sign(log.request({item}));
   ASSERT_FALSE(reply);
   EXPECT_EQ(reply.error().code(), ErrorCode::kDataLoss);
   EXPECT_NE(reply.error().message().find("enclave:"), std::string::npos);
-  // The enclave is still serving.
-  request.sealed_key.back() ^= 1;
-  EXPECT_TRUE(enclave_->sign(request));
+  // The enclave is still serving, and the failed batch logged nothing.
+  item.sealed_key.back() ^= 1;
+  auto signed_reply = enclave_->sign(log.request({item}));
+  ASSERT_TRUE(signed_reply) << signed_reply.error().message();
+  EXPECT_EQ(signed_reply->first_index, 0u);
 }
 
 TEST_F(EnclaveClientTest, OversizedRequestIsRefusedBeforeSending) {
   auto key = enclave_->generate_key({"k", 1, crypto::KeyAlgorithm::kEd25519}).value();
-  auto request = sign_request(key, Bytes(protocol::kMaxSignMessageSize + 1, 7));
-  request.input = protocol::SignInput::kMessage;
-  request.algorithm = crypto::KeyAlgorithm::kEd25519;
-  auto reply = enclave_->sign(request);
+  auto log = create_log();
+  auto item = test::sign_item(key, crypto::KeyAlgorithm::kEd25519, protocol::SignInput::kMessage,
+                              Bytes(protocol::kMaxSignMessageSize + 1, 7), "k");
+  auto reply = enclave_->sign(log.request({item}));
   ASSERT_FALSE(reply);
   EXPECT_EQ(reply.error().code(), ErrorCode::kInvalidArgument);
-  request.data.resize(1000);
-  EXPECT_TRUE(enclave_->sign(request));
+  item.data.resize(1000);
+  EXPECT_TRUE(enclave_->sign(log.request({item})));
 }
 
 TEST_F(EnclaveClientTest, ADeadEnclaveIsReportedNotAwaited) {

@@ -26,10 +26,10 @@ constexpr std::uint32_t kRequestId = 0x01020304;
 
 // Field is one field of a frame body, laid out as messages.h describes.
 struct Field {
-  enum class Kind { kU8, kU32, kBytes, kText };
+  enum class Kind { kU8, kU32, kU64, kBytes, kText };
   Kind kind;
   std::string name;
-  std::uint32_t number = 0;  // kU8 and kU32
+  std::uint64_t number = 0;  // kU8, kU32 and kU64
   Bytes content;             // kBytes and kText
   std::size_t max_size = 0;  // kBytes and kText
 };
@@ -39,6 +39,9 @@ Field u8_field(std::string name, unsigned value) {
 }
 Field u32_field(std::string name, std::uint32_t value) {
   return {Field::Kind::kU32, std::move(name), value, {}, 0};
+}
+Field u64_field(std::string name, std::uint64_t value) {
+  return {Field::Kind::kU64, std::move(name), value, {}, 0};
 }
 Field bytes_field(std::string name, const Bytes& content, std::size_t max_size) {
   return {Field::Kind::kBytes, std::move(name), 0, content, max_size};
@@ -72,16 +75,55 @@ std::vector<Field> fields_of(const GenerateKeyReply& m) {
           bytes_field("sealed_key", m.sealed_key, kMaxSealedBlobSize),
           bytes_field("key_attestation", m.key_attestation, kMaxEvidenceSize)};
 }
-std::vector<Field> fields_of(const SignRequest& m) {
+std::vector<Field> fields_of(const SignItem& m) {
   return {text_field("key_id", m.key_id, kMaxKeyIdSize),
           u32_field("version", m.version),
           u8_field("algorithm", wire(m.algorithm)),
           bytes_field("sealed_key", m.sealed_key, kMaxSealedBlobSize),
+          bytes_field("public_key", m.public_key, kMaxPublicKeySize),
+          text_field("requester", m.requester, kMaxRequesterSize),
           u8_field("input", static_cast<unsigned>(m.input)),
+          text_field("payload_type", m.payload_type, kMaxTextSize),
           bytes_field("data", m.data, kMaxSignMessageSize)};
 }
+std::vector<Field> fields_of(const SignedItem& m) {
+  return {bytes_field("signature", m.signature, kMaxSignatureSize),
+          bytes_field("entry", m.entry, kMaxLogEntrySize)};
+}
+// list_fields lays out a list: its u32 count, then each element's fields.
+template <typename Item>
+void append_list(std::vector<Field>& fields, const std::vector<Item>& items) {
+  fields.push_back(u32_field("items", static_cast<std::uint32_t>(items.size())));
+  for (const Item& item : items) {
+    auto item_fields = fields_of(item);
+    fields.insert(fields.end(), item_fields.begin(), item_fields.end());
+  }
+}
+std::vector<Field> fields_of(const SignRequest& m) {
+  std::vector<Field> fields = {
+      bytes_field("sealed_log_key", m.sealed_log_key, kMaxSealedBlobSize),
+      bytes_field("sealed_log_state", m.sealed_log_state, kMaxSealedBlobSize),
+      u64_field("time", m.time)};
+  append_list(fields, m.items);
+  return fields;
+}
 std::vector<Field> fields_of(const SignReply& m) {
-  return {bytes_field("signature", m.signature, kMaxSignatureSize)};
+  std::vector<Field> fields;
+  append_list(fields, m.items);
+  fields.push_back(u64_field("first_index", m.first_index));
+  fields.push_back(bytes_field("sealed_log_state", m.sealed_log_state, kMaxSealedBlobSize));
+  fields.push_back(bytes_field("checkpoint", m.checkpoint, kMaxCheckpointSize));
+  return fields;
+}
+std::vector<Field> fields_of(const CreateLogRequest& m) {
+  return {text_field("origin", m.origin, kMaxLogOriginSize)};
+}
+std::vector<Field> fields_of(const CreateLogReply& m) {
+  return {bytes_field("public_key", m.public_key, kMaxPublicKeySize),
+          bytes_field("sealed_key", m.sealed_key, kMaxSealedBlobSize),
+          bytes_field("key_attestation", m.key_attestation, kMaxEvidenceSize),
+          bytes_field("sealed_log_state", m.sealed_log_state, kMaxSealedBlobSize),
+          bytes_field("checkpoint", m.checkpoint, kMaxCheckpointSize)};
 }
 std::vector<Field> fields_of(const EvidenceRequest& m) {
   return {bytes_field("report_data", m.report_data, kReportDataSize)};
@@ -113,7 +155,7 @@ std::vector<Field> fields_of(const Message& message) {
   return std::visit([](const auto& typed) { return fields_of(typed); }, message);
 }
 
-void put(Bytes& out, std::uint32_t value, int size) {
+void put(Bytes& out, std::uint64_t value, int size) {
   for (int shift = 8 * (size - 1); shift >= 0; shift -= 8) {
     out.push_back(static_cast<std::uint8_t>(value >> shift));
   }
@@ -135,6 +177,9 @@ Bytes build_body(std::uint16_t type,
         break;
       case Field::Kind::kU32:
         put(body, field.number, 4);
+        break;
+      case Field::Kind::kU64:
+        put(body, field.number, 8);
         break;
       case Field::Kind::kBytes:
       case Field::Kind::kText:
@@ -205,16 +250,29 @@ GenerateKeyRequest generate_key_request() {
 GenerateKeyReply generate_key_reply() {
   return {filler(91, 3), filler(200, 4), filler(1000, 5)};
 }
+// sign_request makes a Sign request of one item.
+SignRequest sign_request(SignItem item) {
+  return {filler(180, 20), filler(150, 21), 1796601600, {std::move(item)}};
+}
 SignRequest sign_digest_request(KeyAlgorithm algorithm) {
   std::size_t size = algorithm == KeyAlgorithm::kEcdsaP384 ? 48 : 32;
-  return {"release-signing", 2, algorithm, filler(200, 6), SignInput::kDigest, filler(size, 7)};
+  return sign_request({"release-signing", 2, algorithm, filler(200, 6), filler(91, 22),
+                       "token:4f2a", SignInput::kDigest, "", filler(size, 7)});
 }
 SignRequest sign_message_request() {
-  return {
-      "ci.key_v2", 7, KeyAlgorithm::kEd25519, filler(120, 8), SignInput::kMessage, filler(100, 9)};
+  return sign_request({"ci.key_v2", 7, KeyAlgorithm::kEd25519, filler(120, 8), filler(44, 23),
+                       "local:alice", SignInput::kMessage, "", filler(100, 9)});
+}
+SignRequest sign_dsse_request() {
+  return sign_request({"ci.key_v2", 7, KeyAlgorithm::kEd25519, filler(120, 8), filler(44, 23),
+                       "local:alice", SignInput::kDsse, "application/vnd.in-toto+json",
+                       filler(300, 24)});
 }
 SignReply sign_reply() {
-  return {filler(71, 10)};
+  return {{{filler(71, 10), filler(400, 25)}}, 41, filler(150, 26), filler(300, 27)};
+}
+CreateLogReply create_log_reply() {
+  return {filler(91, 28), filler(180, 29), filler(1000, 30), filler(120, 31), filler(250, 32)};
 }
 EvidenceRequest evidence_request() {
   return {filler(kReportDataSize, 11)};
@@ -233,6 +291,15 @@ Message changed(T message, Member T::*member, std::type_identity_t<Member> value
   return message;
 }
 
+// changed_item returns `request` with one member of its first item replaced, as a Message.
+template <typename Member>
+Message changed_item(SignRequest request,
+                     Member SignItem::*member,
+                     std::type_identity_t<Member> value) {
+  request.items[0].*member = std::move(value);
+  return request;
+}
+
 struct Sample {
   std::string name;
   std::uint32_t request_id;
@@ -249,7 +316,10 @@ std::vector<Sample> typical_samples() {
       {"sign_request_p256", 3, sign_digest_request(KeyAlgorithm::kEcdsaP256)},
       {"sign_request_p384", 4, sign_digest_request(KeyAlgorithm::kEcdsaP384)},
       {"sign_request_ed25519", 5, sign_message_request()},
+      {"sign_request_dsse", 5, sign_dsse_request()},
       {"sign_reply", 3, sign_reply()},
+      {"create_log_request", 10, CreateLogRequest{"ensign.example/log-1"}},
+      {"create_log_reply", 10, create_log_reply()},
       {"evidence_request", 6, evidence_request()},
       {"evidence_reply", 6, evidence_reply()},
       {"create_verifier_key_request", 8, CreateVerifierKeyRequest{}},
@@ -284,17 +354,38 @@ std::vector<Sample> boundary_samples() {
                         filler(kMaxEvidenceSize, 5)}},
       {"sign_request_empty_message",
        10,
-       SignRequest{"k", 1, KeyAlgorithm::kEcdsaP256, {0x01}, SignInput::kMessage, {}}},
+       SignRequest{{0x01}, {0x02}, 0,
+                   {SignItem{"k", 1, KeyAlgorithm::kEcdsaP256, {0x01}, {0x30}, "r",
+                             SignInput::kMessage, "", {}}}}},
       {"sign_request_full",
        10,
-       SignRequest{key_id_of(kMaxKeyIdSize),
-                   0xffffffff,
-                   KeyAlgorithm::kEd25519,
-                   filler(kMaxSealedBlobSize, 6),
-                   SignInput::kMessage,
-                   filler(kMaxSignMessageSize, 7)}},
-      {"sign_reply_small", 11, SignReply{{0x00}}},
-      {"sign_reply_full", 11, SignReply{filler(kMaxSignatureSize, 8)}},
+       SignRequest{filler(kMaxSealedBlobSize, 33),
+                   filler(kMaxSealedBlobSize, 34),
+                   0xffffffffffffffff,
+                   {SignItem{key_id_of(kMaxKeyIdSize), 0xffffffff, KeyAlgorithm::kEd25519,
+                             filler(kMaxSealedBlobSize, 6), filler(kMaxPublicKeySize, 35),
+                             printable(kMaxRequesterSize), SignInput::kDsse,
+                             printable(kMaxTextSize), filler(kMaxSignMessageSize, 7)}}}},
+      {"sign_request_most_items",
+       10,
+       SignRequest{{0x01}, {0x02}, 5,
+                   std::vector<SignItem>(kMaxSignBatchSize,
+                                         SignItem{"k", 1, KeyAlgorithm::kEd25519, {0x01}, {0x30},
+                                                  "r", SignInput::kMessage, "", {0x05}})}},
+      {"sign_reply_small", 11, SignReply{{{{0x00}, {0x01}}}, 0, {0x02}, {0x03}}},
+      {"sign_reply_full",
+       11,
+       SignReply{std::vector<SignedItem>(
+                     kMaxSignBatchSize,
+                     SignedItem{filler(kMaxSignatureSize, 8), filler(kMaxLogEntrySize, 36)}),
+                 0xffffffffffffffff, filler(kMaxSealedBlobSize, 37),
+                 filler(kMaxCheckpointSize, 38)}},
+      {"create_log_request_long", 13, CreateLogRequest{std::string(kMaxLogOriginSize, 'o')}},
+      {"create_log_reply_full",
+       14,
+       CreateLogReply{filler(kMaxPublicKeySize, 39), filler(kMaxSealedBlobSize, 40),
+                      filler(kMaxEvidenceSize, 41), filler(kMaxSealedBlobSize, 42),
+                      filler(kMaxCheckpointSize, 43)}},
       {"evidence_reply_small", 12, EvidenceReply{{0x00}}},
       {"evidence_reply_full", 12, EvidenceReply{filler(kMaxEvidenceSize, 9)}},
       {"create_verifier_key_reply_full", 14,
@@ -376,7 +467,7 @@ void expect_key_reference_refused(
   GenerateKeyRequest generate = generate_key_request();
   change(generate.key_id, generate.version, generate.algorithm);
   SignRequest sign = sign_message_request();
-  change(sign.key_id, sign.version, sign.algorithm);
+  change(sign.items[0].key_id, sign.items[0].version, sign.items[0].algorithm);
   for (const Message& message : {Message(generate), Message(sign)}) {
     SCOPED_TRACE(static_cast<unsigned>(type_of(message)));
     expect_both_refuse(message, expected_text);
@@ -401,12 +492,19 @@ TEST(CodecRoundTripTest, DecodedFieldsAreTheEncodedOnes) {
   ASSERT_TRUE(decoded.has_value()) << decoded.error().message();
   const auto* sign = std::get_if<SignRequest>(&decoded->message);
   ASSERT_NE(sign, nullptr);
-  EXPECT_EQ(sign->key_id, request.key_id);
-  EXPECT_EQ(sign->version, request.version);
-  EXPECT_EQ(sign->algorithm, KeyAlgorithm::kEcdsaP384);
-  EXPECT_EQ(sign->sealed_key, request.sealed_key);
-  EXPECT_EQ(sign->input, SignInput::kDigest);
-  EXPECT_EQ(sign->data, request.data);
+  EXPECT_EQ(sign->sealed_log_key, request.sealed_log_key);
+  EXPECT_EQ(sign->sealed_log_state, request.sealed_log_state);
+  EXPECT_EQ(sign->time, request.time);
+  ASSERT_EQ(sign->items.size(), 1u);
+  const SignItem& item = sign->items[0];
+  EXPECT_EQ(item.key_id, request.items[0].key_id);
+  EXPECT_EQ(item.version, request.items[0].version);
+  EXPECT_EQ(item.algorithm, KeyAlgorithm::kEcdsaP384);
+  EXPECT_EQ(item.sealed_key, request.items[0].sealed_key);
+  EXPECT_EQ(item.public_key, request.items[0].public_key);
+  EXPECT_EQ(item.requester, request.items[0].requester);
+  EXPECT_EQ(item.input, SignInput::kDigest);
+  EXPECT_EQ(item.data, request.items[0].data);
 }
 
 TEST(CodecRoundTripTest, MessageTypesHaveTheirWireValues) {
@@ -462,7 +560,7 @@ TEST(CodecDecodeTest, EachFieldOverItsBoundByOneIsRefused) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 28u);  // every sized field of every message, sign requests thrice
+  EXPECT_EQ(checked, 60u);  // every sized field of every message, sign requests four times
 }
 
 TEST(CodecDecodeTest, HugeLengthPrefixIsRefusedBeforeReading) {
@@ -472,14 +570,14 @@ TEST(CodecDecodeTest, HugeLengthPrefixIsRefusedBeforeReading) {
 }
 
 TEST(CodecDecodeTest, WrongProtocolVersionIsRefused) {
-  for (std::uint16_t version : std::initializer_list<std::uint16_t>{0, 2, 0x0100, 0xffff}) {
+  for (std::uint16_t version : std::initializer_list<std::uint16_t>{0, 1, 3, 0x0200, 0xffff}) {
     Bytes body = build_body(static_cast<std::uint16_t>(MessageType::kHelloRequest), {}, version);
     expect_refused(decode_body(body), "protocol version " + std::to_string(version));
   }
 }
 
 TEST(CodecDecodeTest, UnknownMessageTypeIsRefused) {
-  for (std::uint16_t type : std::initializer_list<std::uint16_t>{0, 13, 99, 101, 0x0101, 0xffff}) {
+  for (std::uint16_t type : std::initializer_list<std::uint16_t>{0, 15, 99, 101, 0x0101, 0xffff}) {
     expect_refused(decode_body(build_body(type, {})),
                    "unknown message type " + std::to_string(type));
   }
@@ -544,11 +642,11 @@ TEST(CodecValueTest, DigestOfTheWrongLengthIsRefused) {
     for (std::size_t size : sizes) {
       SCOPED_TRACE(std::to_string(wire(algorithm)) + "/" + std::to_string(size));
       SignRequest request = sign_digest_request(algorithm);
-      request.data = filler(size, 1);
+      request.items[0].data = filler(size, 1);
       std::string expected = "digest must be " + std::string(algorithm == KeyAlgorithm::kEcdsaP256
                                                                  ? "32 bytes for ecdsa-p256"
                                                                  : "48 bytes for ecdsa-p384");
-      expect_both_refuse(request, expected);
+      expect_both_refuse(request, "item 0: " + expected);
     }
   }
 }
@@ -556,16 +654,16 @@ TEST(CodecValueTest, DigestOfTheWrongLengthIsRefused) {
 TEST(CodecValueTest, Ed25519DigestInputIsRefused) {
   for (std::size_t size : {32u, 64u}) {
     SignRequest request = sign_message_request();
-    request.input = SignInput::kDigest;
-    request.data = filler(size, 2);
-    expect_both_refuse(request, "ed25519 signs messages, not digests");
+    request.items[0].input = SignInput::kDigest;
+    request.items[0].data = filler(size, 2);
+    expect_both_refuse(request, "item 0: ed25519 signs messages, not digests");
   }
 }
 
 TEST(CodecValueTest, UnknownSignInputIsRefused) {
-  for (unsigned value : {0u, 3u, 255u}) {
+  for (unsigned value : {0u, 4u, 255u}) {
     expect_both_refuse(
-        changed(sign_message_request(), &SignRequest::input, static_cast<SignInput>(value)),
+        changed_item(sign_message_request(), &SignItem::input, static_cast<SignInput>(value)),
         "unknown sign input " + std::to_string(value));
   }
 }
@@ -606,9 +704,27 @@ TEST(CodecValueTest, EmptyRequiredFieldsAreRefused) {
        "public_key and sealed_key must not be empty"},
       {changed(generate_key_reply(), &GenerateKeyReply::sealed_key, Bytes{}),
        "public_key and sealed_key must not be empty"},
-      {changed(sign_message_request(), &SignRequest::sealed_key, Bytes{}),
-       "sealed_key must not be empty"},
-      {SignReply{}, "signature must not be empty"},
+      {changed_item(sign_message_request(), &SignItem::sealed_key, Bytes{}),
+       "item 0: sealed_key, public_key and requester must not be empty"},
+      {changed_item(sign_message_request(), &SignItem::public_key, Bytes{}),
+       "item 0: sealed_key, public_key and requester must not be empty"},
+      {changed_item(sign_message_request(), &SignItem::requester, ""),
+       "item 0: sealed_key, public_key and requester must not be empty"},
+      {changed_item(sign_message_request(), &SignItem::payload_type, "text/plain"),
+       "item 0: payload_type is for DSSE items only"},
+      {changed_item(sign_dsse_request(), &SignItem::payload_type, ""),
+       "item 0: a DSSE item needs a payload_type"},
+      {changed(sign_message_request(), &SignRequest::sealed_log_state, Bytes{}),
+       "sealed_log_key and sealed_log_state must not be empty"},
+      {changed(sign_message_request(), &SignRequest::items, {}),
+       "a sign request needs at least one item"},
+      {SignReply{}, "items, sealed_log_state and checkpoint must not be empty"},
+      {changed(sign_reply(), &SignReply::items, {SignedItem{{0x01}, {}}}),
+       "each item needs a signature and an entry"},
+      {CreateLogRequest{"has space"}, "origin must be 1..255 printable ASCII characters"},
+      {CreateLogRequest{""}, "origin must be 1..255 printable ASCII characters"},
+      {changed(create_log_reply(), &CreateLogReply::checkpoint, Bytes{}),
+       "public_key, sealed_key, sealed_log_state and checkpoint must not be empty"},
       {EvidenceReply{}, "evidence must not be empty"},
   };
   for (const auto& [message, expected] : cases) {
@@ -644,11 +760,26 @@ TEST(CodecEncodeTest, FieldsOverTheirBoundsAreNotEncoded) {
                &GenerateKeyReply::key_attestation,
                filler(kMaxEvidenceSize + 1, 0))},
       {"sealed_key",
-       changed(
-           sign_message_request(), &SignRequest::sealed_key, filler(kMaxSealedBlobSize + 1, 0))},
+       changed_item(
+           sign_message_request(), &SignItem::sealed_key, filler(kMaxSealedBlobSize + 1, 0))},
       {"data",
-       changed(sign_message_request(), &SignRequest::data, filler(kMaxSignMessageSize + 1, 0))},
-      {"signature", changed(sign_reply(), &SignReply::signature, filler(kMaxSignatureSize + 1, 0))},
+       changed_item(sign_message_request(), &SignItem::data, filler(kMaxSignMessageSize + 1, 0))},
+      {"requester",
+       changed_item(sign_message_request(), &SignItem::requester, printable(kMaxRequesterSize + 1))},
+      {"items",
+       changed(sign_message_request(), &SignRequest::items,
+               std::vector<SignItem>(kMaxSignBatchSize + 1, sign_message_request().items[0]))},
+      {"signature",
+       changed(sign_reply(), &SignReply::items,
+               {SignedItem{filler(kMaxSignatureSize + 1, 0), {0x01}}})},
+      {"entry",
+       changed(sign_reply(), &SignReply::items,
+               {SignedItem{{0x01}, filler(kMaxLogEntrySize + 1, 0)}})},
+      {"checkpoint",
+       changed(sign_reply(), &SignReply::checkpoint, filler(kMaxCheckpointSize + 1, 0))},
+      {"origin",
+       changed(CreateLogRequest{"o"}, &CreateLogRequest::origin,
+               std::string(kMaxLogOriginSize + 1, 'o'))},
       {"report_data",
        changed(evidence_request(), &EvidenceRequest::report_data, filler(kReportDataSize + 1, 0))},
       {"evidence",
@@ -736,15 +867,15 @@ namespace {
 
 TEST(CodecDecodeTest, AConsumedBodyLendsItsBufferToALargeLastField) {
   Message large = sign_message_request();
-  std::get<SignRequest>(large).data = filler(kMaxSignMessageSize, 3);
+  std::get<SignRequest>(large).items[0].data = filler(kMaxSignMessageSize, 3);
   Bytes body = body_of(large);
   const std::uint8_t* buffer = body.data();
   auto decoded = decode_body(std::move(body));
   ASSERT_TRUE(decoded.has_value()) << decoded.error().message();
   const auto& request = std::get<SignRequest>(decoded->message);
-  EXPECT_EQ(request.data, filler(kMaxSignMessageSize, 3));
-  EXPECT_EQ(request.data.data(), buffer);  // no second copy of the message
-  EXPECT_EQ(request.key_id, std::get<SignRequest>(large).key_id);
+  EXPECT_EQ(request.items[0].data, filler(kMaxSignMessageSize, 3));
+  EXPECT_EQ(request.items[0].data.data(), buffer);  // no second copy of the message
+  EXPECT_EQ(request.items[0].key_id, std::get<SignRequest>(large).items[0].key_id);
 }
 
 TEST(CodecDecodeTest, AConsumedBodyDecodesSmallAndMalformedMessagesAsAView) {
