@@ -22,6 +22,7 @@ step "$bin/ensign" key list
 head -c 1048576 /dev/urandom > app.tar.gz
 step "$bin/ensign" sign --key release app.tar.gz
 step "$bin/ensign" verify --key release --require-attestation app.tar.gz
+step "$bin/ensign" log checkpoint   # the signature is in the log the enclave signs
 step "$bin/ensign" key export-public release -o release.pub.pem
 # The bundle's signature is plain DER ECDSA: openssl checks it with the exported public key.
 grep -o '"signature": *"[^"]*"' app.tar.gz.sigstore.json | cut -d'"' -f4 | base64 -d > app.sig
