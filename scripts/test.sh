@@ -2,7 +2,8 @@
 # test.sh: builds ensign and runs every test: the unit and end-to-end tests (dev build), the same
 # under AddressSanitizer + UndefinedBehaviorSanitizer, and each libFuzzer target for a bounded
 # time. .ci/run runs exactly this. The plain dev run comes last so its summary closes the output.
-# ENSIGN_FUZZ_SECONDS sets the time per fuzzer (default 15).
+# ENSIGN_FUZZ_SECONDS sets the time per fuzzer (default 15). With ENSIGN_REQUIRE_POSTGRES=1 (.ci/run
+# sets it) the PostgreSQL store's tests fail instead of skipping when PostgreSQL is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)

@@ -10,7 +10,7 @@
 #include "attest/tpm/pcr_values.h"
 #include "cli/attest_token.h"
 #include "cli/commands.h"
-#include "cli/key_view.h"
+#include "host/key_view.h"
 #include "cli/tpm_evidence_files.h"
 #include "cli/trust_store.h"
 #include "core/file.h"
@@ -71,7 +71,7 @@ Result<std::optional<Bytes>> sim_root(Context& context, const AttestVerifyOption
   if (!store) {
     return std::optional<Bytes>();
   }
-  auto key = installation_platform_key(**store);
+  auto key = host::installation_platform_key(**store);
   return key ? std::optional<Bytes>(std::move(*key)) : std::optional<Bytes>();
 }
 

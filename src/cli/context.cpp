@@ -46,6 +46,14 @@ Result<host::EnclaveClient*> Context::enclave() {
   return enclave_.get();
 }
 
+Result<RemoteClient*> Context::remote() {
+  if (!remote_) {
+    ENSIGN_TRY(client, RemoteClient::from_environment());
+    remote_ = client ? std::move(*client) : nullptr;
+  }
+  return remote_->get();
+}
+
 int report_error(const Error& error) {
   std::cerr << "ensign: " << error.message() << "\n";
   switch (error.code()) {

@@ -2,10 +2,13 @@
 // (ENSIGN_HOME, its database, the enclave), the exit-code convention and output helpers.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/remote_client.h"
 #include "core/result.h"
 #include "host/enclave_client.h"
 #include "host/store/store.h"
@@ -27,11 +30,14 @@ class Context {
   Result<host::store::Store*> store();
   // enclave starts ensign-enclave on the installation's state, once.
   Result<host::EnclaveClient*> enclave();
+  // remote returns the ensignd client when ENSIGN_URL is set (remote mode), else nullptr.
+  Result<RemoteClient*> remote();
 
  private:
   std::string home_;
   std::unique_ptr<host::store::Store> store_;
   std::unique_ptr<host::EnclaveClient> enclave_;
+  std::optional<std::unique_ptr<RemoteClient>> remote_;  // set once remote() has looked
 };
 
 // report_error prints "ensign: <message>" on stderr and returns the exit code for `error`:
@@ -40,6 +46,20 @@ int report_error(const Error& error);
 
 // print_json writes one JSON document to stdout.
 void print_json(const nlohmann::json& document);
+
+// add_status_subcommand adds subcommand `name` of `parent` whose callback runs `run` (returning
+// a Status) and reports its failure through `exit_code`.
+template <typename Run>
+CLI::App* add_status_subcommand(CLI::App& parent, const char* name, const char* description,
+                                int& exit_code, Run run) {
+  auto* command = parent.add_subcommand(name, description);
+  command->callback([&exit_code, run] {
+    if (auto status = run(); !status) {
+      exit_code = report_error(status.error());
+    }
+  });
+  return command;
+}
 
 // finish reports a failed command (setting `exit_code`), or prints its result: as JSON with
 // --json, otherwise through `print_text`.

@@ -2,11 +2,12 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/key_view.h"
+#include "host/key_view.h"
 #include "core/file.h"
 #include "core/time.h"
 #include "crypto/keys.h"
 #include "host/key_service.h"
+#include "enclave/protocol/messages.h"
 #include "host/state.h"
 
 namespace ensign::cli {
@@ -20,13 +21,23 @@ struct KeyOptions {
   bool json = false;
 };
 
-void print_key_version(const host::store::KeyVersion& key, std::string_view verb) {
-  std::cout << verb << " key " << key_label(key) << " (" << crypto::key_algorithm_name(key.algorithm)
-            << ", id " << key.fingerprint << ")\n";
+void print_key_version(const nlohmann::json& key, std::string_view verb) {
+  std::cout << verb << " key " << key.value("name", "") << "@v" << key.value("version", 0u)
+            << " (" << key.value("algorithm", "") << ", id " << key.value("id", "") << ")\n";
 }
 
-Result<host::store::KeyVersion> run_create_or_rotate(Context& context, const KeyOptions& options,
-                                               bool rotate) {
+// run_create_or_rotate returns the new version as key_version_json describes it.
+Result<nlohmann::json> run_create_or_rotate(Context& context, const KeyOptions& options,
+                                            bool rotate) {
+  ENSIGN_TRY(remote, context.remote());
+  if (remote != nullptr) {
+    if (!enclave::protocol::is_valid_key_id(options.name)) {
+      return fail(ErrorCode::kInvalidArgument, "'" + options.name + "' is not a key name");
+    }
+    return rotate ? remote->post_json("/v1/keys/" + options.name + "/rotate", nlohmann::json::object())
+                  : remote->post_json("/v1/keys", {{"name", options.name},
+                                                   {"algorithm", options.algorithm}});
+  }
   ENSIGN_TRY(store, context.store());
   std::optional<crypto::KeyAlgorithm> algorithm;
   if (!rotate) {
@@ -42,67 +53,78 @@ Result<host::store::KeyVersion> run_create_or_rotate(Context& context, const Key
   }
   ENSIGN_TRY(enclave, context.enclave());
   host::KeyService service(*store, *enclave, host::current_actor());
-  return rotate ? service.rotate_key(options.name) : service.create_key(options.name, *algorithm);
+  ENSIGN_TRY(created, rotate ? service.rotate_key(options.name)
+                             : service.create_key(options.name, *algorithm));
+  return host::key_version_json(created, std::nullopt);
 }
 
-Result<host::store::KeyVersion> chosen_version(host::store::Store& store, const KeyOptions& options) {
-  std::uint32_t version = options.version;
-  if (version == 0) {
-    ENSIGN_TRY(info, store.get_key(options.name));
-    version = info.current_version;
+// key_list_json is every key as key_info_json describes it, from ensignd in remote mode.
+Result<nlohmann::json> key_list_json(Context& context) {
+  ENSIGN_TRY(remote, context.remote());
+  if (remote != nullptr) {
+    ENSIGN_TRY(answer, remote->get_json("/v1/keys"));
+    if (!answer.is_object() || !answer.contains("keys") || !answer["keys"].is_array()) {
+      return fail(ErrorCode::kInternal, remote->url() + "/v1/keys: not a key list");
+    }
+    return answer["keys"];
   }
-  return store.key_version(options.name, version);
+  ENSIGN_TRY(store, context.store());
+  ENSIGN_TRY(keys, store->list_keys());
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& key : keys) {
+    list.push_back(host::key_info_json(key));
+  }
+  return list;
 }
 
 Status run_list(Context& context, const KeyOptions& options) {
-  ENSIGN_TRY(store, context.store());
-  ENSIGN_TRY(keys, store->list_keys());
+  ENSIGN_TRY(list, key_list_json(context));
   if (options.json) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& key : keys) {
-      list.push_back({{"name", key.name},
-                      {"algorithm", crypto::key_algorithm_name(key.algorithm)},
-                      {"current_version", key.current_version},
-                      {"created", format_rfc3339(key.created_at)},
-                      {"updated", format_rfc3339(key.updated_at)}});
-    }
     print_json(list);
     return {};
   }
-  if (keys.empty()) {
+  if (list.empty()) {
     std::cout << "no keys (create one with `ensign key create NAME`)\n";
     return {};
   }
   std::printf("%-24s %-11s %7s  %s\n", "NAME", "ALGORITHM", "VERSION", "CREATED");
-  for (const auto& key : keys) {
-    std::printf("%-24s %-11s %7u  %s\n", key.name.c_str(),
-                std::string(crypto::key_algorithm_name(key.algorithm)).c_str(), key.current_version,
-                format_rfc3339(key.created_at).c_str());
+  for (const auto& key : list) {
+    std::printf("%-24s %-11s %7s  %s\n", key.value("name", "").c_str(),
+                key.value("algorithm", "").c_str(),
+                std::to_string(key.value("current_version", 0u)).c_str(),
+                key.value("created", "").c_str());
   }
   return {};
 }
 
 Status run_show(Context& context, const KeyOptions& options) {
+  ENSIGN_TRY(remote, context.remote());
+  if (remote != nullptr) {
+    if (!options.json) {
+      return fail(ErrorCode::kInvalidArgument, "in remote mode (ENSIGN_URL) `key show` needs --json");
+    }
+    if (!enclave::protocol::is_valid_key_id(options.name)) {
+      return fail(ErrorCode::kInvalidArgument, "'" + options.name + "' is not a key name");
+    }
+    std::string query = options.version != 0 ? "?version=" + std::to_string(options.version) : "";
+    ENSIGN_TRY(details, remote->get_json("/v1/keys/" + options.name + query));
+    print_json(details);
+    return {};
+  }
   ENSIGN_TRY(store, context.store());
-  ENSIGN_TRY(key, chosen_version(*store, options));
+  if (options.json) {
+    ENSIGN_TRY(details, host::key_details_json(*store, options.name, options.version));
+    print_json(details);
+    return {};
+  }
+  ENSIGN_TRY(key, host::chosen_version(*store, options.name, options.version));
   ENSIGN_TRY(info, store->get_key(options.name));
-  ENSIGN_TRY(platform_key, installation_platform_key(*store));
+  ENSIGN_TRY(platform_key, host::installation_platform_key(*store));
   auto attestation = attest::verify_key_attestation(key.platform, key.key_attestation,
                                                     key.public_key, platform_key, std::nullopt);
   ENSIGN_TRY(versions, store->key_versions(options.name));
-  if (options.json) {
-    auto out = key_version_json(key, attestation);
-    out["current_version"] = info.current_version;
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& v : versions) {
-      list.push_back({{"version", v.version}, {"id", v.fingerprint}, {"created", format_rfc3339(v.created_at)}});
-    }
-    out["versions"] = list;
-    print_json(out);
-    return {};
-  }
   ENSIGN_TRY(pem, crypto::public_key_to_pem(key.public_key));
-  std::cout << "key        " << key_label(key) << (key.version == info.current_version ? " (signs)" : " (verifies only)")
+  std::cout << "key        " << host::key_label(key) << (key.version == info.current_version ? " (signs)" : " (verifies only)")
             << "\n"
             << "algorithm  " << crypto::key_algorithm_name(key.algorithm) << "\n"
             << "id         " << key.fingerprint << "\n"
@@ -120,7 +142,7 @@ Status run_show(Context& context, const KeyOptions& options) {
 
 Status run_export(Context& context, const KeyOptions& options) {
   ENSIGN_TRY(store, context.store());
-  ENSIGN_TRY(key, chosen_version(*store, options));
+  ENSIGN_TRY(key, host::chosen_version(*store, options.name, options.version));
   ENSIGN_TRY(pem, crypto::public_key_to_pem(key.public_key));
   if (options.output.empty() || options.output == "-") {
     std::cout << pem;
@@ -129,18 +151,6 @@ Status run_export(Context& context, const KeyOptions& options) {
   return write_file_atomic(options.output, as_bytes(pem), 0644);
 }
 
-// add_key_subcommand wires one subcommand: `run` does the work and reports failure.
-template <typename Run>
-CLI::App* add_key_subcommand(CLI::App& parent, const char* name, const char* description,
-                             int& exit_code, Run run) {
-  auto* command = parent.add_subcommand(name, description);
-  command->callback([&exit_code, run] {
-    if (auto status = run(); !status) {
-      exit_code = report_error(status.error());
-    }
-  });
-  return command;
-}
 
 }  // namespace
 
@@ -153,14 +163,14 @@ void add_key_commands(CLI::App& app, Context& context, int& exit_code) {
   auto create_or_rotate = [ctx, options](bool rotate) -> Status {
     ENSIGN_TRY(created, run_create_or_rotate(*ctx, *options, rotate));
     if (options->json) {
-      print_json(key_version_json(created, std::nullopt));
+      print_json(created);
     } else {
       print_key_version(created, rotate ? "rotated" : "created");
     }
     return {};
   };
 
-  auto* create = add_key_subcommand(*key, "create",
+  auto* create = add_status_subcommand(*key, "create",
                                     "Generate a key inside the enclave (the private key never leaves it)",
                                     exit_code, [create_or_rotate] { return create_or_rotate(false); });
   create->add_option("name", options->name, "Key name: [A-Za-z0-9._-], at most 128")->required();
@@ -169,25 +179,25 @@ void add_key_commands(CLI::App& app, Context& context, int& exit_code) {
       ->capture_default_str();
   create->add_flag("--json", options->json, "Print the new key as JSON");
 
-  auto* list = add_key_subcommand(*key, "list", "List keys", exit_code,
+  auto* list = add_status_subcommand(*key, "list", "List keys", exit_code,
                                   [ctx, options] { return run_list(*ctx, *options); });
   list->add_flag("--json", options->json, "Print as JSON");
 
-  auto* show = add_key_subcommand(
+  auto* show = add_status_subcommand(
       *key, "show", "Show a key version: public key, algorithm, version, created, key attestation",
       exit_code, [ctx, options] { return run_show(*ctx, *options); });
   show->add_option("name", options->name, "Key name")->required();
   show->add_option("--version", options->version, "Key version (default: the newest)");
   show->add_flag("--json", options->json, "Print as JSON");
 
-  auto* export_public = add_key_subcommand(
+  auto* export_public = add_status_subcommand(
       *key, "export-public", "Write the public key as PEM SubjectPublicKeyInfo", exit_code,
       [ctx, options] { return run_export(*ctx, *options); });
   export_public->add_option("name", options->name, "Key name")->required();
   export_public->add_option("-o,--output", options->output, "Output file (default: stdout)");
   export_public->add_option("--version", options->version, "Key version (default: the newest)");
 
-  auto* rotate = add_key_subcommand(
+  auto* rotate = add_status_subcommand(
       *key, "rotate", "Make a new version; old versions still verify, only the newest signs",
       exit_code, [create_or_rotate] { return create_or_rotate(true); });
   rotate->add_option("name", options->name, "Key name")->required();

@@ -1,6 +1,8 @@
-// log_commands.cpp: `ensign log checkpoint|public-key`, the installation's log as the enclave
-// signed it, and `ensign log check-inclusion|check-consistency`, the offline checks an auditor
-// runs on a proof they were given: hashes in standard base64, proofs comma-separated.
+// log_commands.cpp: `ensign log checkpoint|public-key|proof`, the installation's log as the
+// enclave signed it and the inclusion proof of one of its entries, and `ensign log
+// check-inclusion|check-consistency`, the offline checks an auditor runs on a proof they were
+// given: hashes in standard base64, proofs comma-separated. `log verify` and `verify-bundle` are
+// in log_verify_commands.cpp.
 // Exit 0: the proof holds; 1: it does not, saying which check failed; 2: usage or bad input.
 #include <iostream>
 #include <optional>
@@ -9,6 +11,7 @@
 #include "cli/context.h"
 #include "core/file.h"
 #include "crypto/keys.h"
+#include "host/log_proofs.h"
 #include "host/log_service.h"
 #include "log/merkle.h"
 
@@ -21,6 +24,13 @@ struct InclusionOptions {
   std::uint64_t size = 0;
   std::string root;
   std::optional<std::string> proof;  // absent: a proof of no hashes
+};
+
+struct ProofOptions {
+  std::optional<std::uint64_t> index;
+  std::optional<std::string> leaf_hash;
+  std::optional<std::uint64_t> size;  // absent: the latest checkpoint's tree
+  bool json = false;
 };
 
 struct ConsistencyOptions {
@@ -92,6 +102,48 @@ Result<std::string> check_consistency(const ConsistencyOptions& options) {
          " leaves is a prefix of the tree of " + std::to_string(options.size2) + " leaves";
 }
 
+Result<nlohmann::json> run_proof(Context& context, const ProofOptions& options) {
+  if (options.index.has_value() == options.leaf_hash.has_value()) {
+    return fail(ErrorCode::kInvalidArgument,
+                "log proof needs one of --index N and --leaf-hash B64");
+  }
+  ENSIGN_TRY(store, context.store());
+  host::LogProofs proofs(*store);
+  auto proof = [&]() -> Result<host::InclusionProof> {
+    if (options.index) {
+      return proofs.inclusion_proof(*options.index, options.size);
+    }
+    ENSIGN_TRY(leaf, decode_hash("--leaf-hash", *options.leaf_hash));
+    return proofs.inclusion_proof_of(leaf, options.size);
+  }();
+  ENSIGN_CHECK(proof);
+  nlohmann::json hashes = nlohmann::json::array();
+  for (const Bytes& hash : proof->hashes) {
+    hashes.push_back(base64_encode(hash));
+  }
+  return nlohmann::json{{"index", proof->index},
+                        {"tree_size", proof->tree.checkpoint.size},
+                        {"leaf_hash", base64_encode(proof->leaf_hash)},
+                        {"root_hash", base64_encode(proof->tree.checkpoint.root_hash)},
+                        {"proof", std::move(hashes)},
+                        {"checkpoint", proof->tree.note}};
+}
+
+// print_proof prints the proof as check-inclusion takes it: the proof's hashes comma-separated.
+void print_proof(const nlohmann::json& proof) {
+  std::string hashes;
+  for (const auto& hash : proof["proof"]) {
+    hashes += (hashes.empty() ? "" : ",") + hash.get<std::string>();
+  }
+  std::cout << "index: " << proof["index"].get<std::uint64_t>() << "\n"
+            << "tree size: " << proof["tree_size"].get<std::uint64_t>() << "\n"
+            << "leaf hash: " << proof["leaf_hash"].get<std::string>() << "\n"
+            << "root: " << proof["root_hash"].get<std::string>() << "\n"
+            << "proof: " << hashes << "\n"
+            << "checkpoint:\n"
+            << proof["checkpoint"].get<std::string>();
+}
+
 // add_proof_option takes the proof as one comma-separated list, split here rather than by
 // CLI11, which drops empty items and so would hide a malformed proof.
 void add_proof_option(CLI::App& command, std::optional<std::string>& proof) {
@@ -107,6 +159,17 @@ void add_count_option(CLI::App& command,
                       std::uint64_t& value,
                       const std::string& description) {
   command.add_option(name, value, description)->required()->check(CLI::NonNegativeNumber);
+}
+
+// add_optional_count adds a leaf index or tree size that may be left out.
+CLI::Option* add_optional_count(CLI::App& command,
+                                const std::string& name,
+                                std::optional<std::uint64_t>& value,
+                                const std::string& description) {
+  return command
+      .add_option_function<std::uint64_t>(
+          name, [&value](const std::uint64_t& given) { value = given; }, description)
+      ->check(CLI::NonNegativeNumber);
 }
 
 void report(const Result<std::string>& outcome, int& exit_code) {
@@ -167,6 +230,29 @@ void add_log_commands(CLI::App& app, Context& context, int& exit_code) {
     report_status(run_public_key(context, *output), exit_code);
   });
 
+  auto proof = std::make_shared<ProofOptions>();
+  auto* proof_command = log->add_subcommand(
+      "proof",
+      "Print the inclusion proof of a logged entry in the latest checkpoint's tree (or --size's),\n"
+      "as `ensign log check-inclusion` takes it. Exit 0: printed; 1: the stored log does not\n"
+      "prove it; 2: usage, or no such entry");
+  auto* index_option =
+      add_optional_count(*proof_command, "--index", proof->index, "The entry's log index");
+  proof_command
+      ->add_option_function<std::string>(
+          "--leaf-hash",
+          [proof](const std::string& text) { proof->leaf_hash = text; },
+          "The entry's leaf hash, SHA-256(0x00 || entry), base64")
+      ->excludes(index_option);
+  add_optional_count(*proof_command,
+                     "--size",
+                     proof->size,
+                     "A tree size the log signed a checkpoint of (default: the latest)");
+  proof_command->add_flag("--json", proof->json, "Print as JSON");
+  proof_command->callback([&context, &exit_code, proof] {
+    finish(run_proof(context, *proof), proof->json, exit_code, print_proof);
+  });
+
   auto inclusion = std::make_shared<InclusionOptions>();
   auto* check_inclusion_command =
       log->add_subcommand("check-inclusion",
@@ -199,6 +285,8 @@ void add_log_commands(CLI::App& app, Context& context, int& exit_code) {
   add_proof_option(*check_consistency_command, consistency->proof);
   check_consistency_command->callback(
       [&exit_code, consistency] { report(check_consistency(*consistency), exit_code); });
+
+  add_log_verify_commands(*log, context, exit_code);
 }
 
 }  // namespace ensign::cli

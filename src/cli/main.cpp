@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   add_attest_commands(app, context, exit_code);
   add_trust_commands(app, context, exit_code);
   add_log_commands(app, context, exit_code);
+  add_token_commands(app, context, exit_code);
+  add_serve_command(app, context, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

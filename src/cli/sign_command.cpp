@@ -5,6 +5,8 @@
 
 #include "cli/commands.h"
 #include "core/file.h"
+#include "crypto/hash.h"
+#include "crypto/keys.h"
 #include "host/key_service.h"
 #include "host/state.h"
 
@@ -21,7 +23,65 @@ struct SignOptions {
   bool json = false;
 };
 
+std::string default_bundle_path(const SignOptions& options) {
+  return options.bundle.empty() ? options.file + ".sigstore.json" : options.bundle;
+}
+
+// sign_body is the POST /v1/keys/NAME/sign body: the DSSE payload, the artifact's digest when
+// the key signs digests, else the artifact (Ed25519).
+Result<nlohmann::json> sign_body(const SignOptions& options, crypto::KeyAlgorithm algorithm) {
+  nlohmann::json body;
+  if (options.dsse) {
+    ENSIGN_TRY(payload, read_file(options.file, formats::kMaxDssePayloadSize));
+    body["dsse"] = {{"payloadType", options.payload_type}, {"payload", base64_encode(payload)}};
+  } else if (auto hash_algorithm = crypto::signature_hash(algorithm)) {
+    ENSIGN_TRY(digest, crypto::hash_file(*hash_algorithm, options.file));
+    body["digest"] = base64_encode(digest);
+  } else {
+    ENSIGN_TRY(message, read_file(options.file, enclave::protocol::kMaxSignMessageSize));
+    body["message"] = base64_encode(message);
+  }
+  if (options.no_attestation) {
+    body["keyAttestation"] = false;
+  }
+  return body;
+}
+
+// run_remote_sign has ensignd sign: only the digest (or the payload) leaves this machine.
+Result<nlohmann::json> run_remote_sign(RemoteClient& remote, const SignOptions& options) {
+  if (!enclave::protocol::is_valid_key_id(options.key)) {
+    return fail(ErrorCode::kInvalidArgument, "'" + options.key + "' is not a key name");
+  }
+  std::string key_path = "/v1/keys/" + options.key;
+  ENSIGN_TRY(key, remote.get_json(key_path));
+  if (!key.is_object() || !key.contains("algorithm") || !key["algorithm"].is_string() ||
+      !key.contains("current_version") || !key["current_version"].is_number_unsigned()) {
+    return fail(ErrorCode::kInternal, remote.url() + key_path + ": not a key description");
+  }
+  ENSIGN_TRY(algorithm, crypto::parse_key_algorithm(key["algorithm"].get<std::string>()));
+  ENSIGN_TRY(body, sign_body(options, algorithm));
+  ENSIGN_TRY(bundle_text, remote.post(key_path + "/sign", body));
+  auto bundle = formats::parse_bundle(as_bytes(bundle_text));
+  if (!bundle) {
+    return fail(bundle.error().with_context(remote.url() + key_path + "/sign"));
+  }
+  std::string bundle_path = default_bundle_path(options);
+  ENSIGN_CHECK(write_file_atomic(bundle_path, as_bytes(bundle_text), 0644));
+  return nlohmann::json{
+      {"bundle", bundle_path},
+      {"key", options.key},
+      {"version", key["current_version"]},
+      {"id", bundle->public_key_hint},
+      {"kind", options.dsse ? "dsseEnvelope" : "messageSignature"},
+      {"server", remote.url()},
+  };
+}
+
 Result<nlohmann::json> run_sign(Context& context, const SignOptions& options) {
+  ENSIGN_TRY(remote, context.remote());
+  if (remote != nullptr) {
+    return run_remote_sign(*remote, options);
+  }
   ENSIGN_TRY(store, context.store());
   ENSIGN_CHECK(store->get_key(options.key));
   // Read the input before starting the enclave, so a bad path fails fast.
@@ -41,7 +101,7 @@ Result<nlohmann::json> run_sign(Context& context, const SignOptions& options) {
   if (!bundle) {
     return fail(bundle.error());
   }
-  std::string bundle_path = options.bundle.empty() ? options.file + ".sigstore.json" : options.bundle;
+  std::string bundle_path = default_bundle_path(options);
   ENSIGN_CHECK(write_file_atomic(bundle_path, as_bytes(formats::bundle_to_json(*bundle)), 0644));
   ENSIGN_TRY(info, store->get_key(options.key));
   return nlohmann::json{

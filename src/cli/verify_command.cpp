@@ -4,7 +4,7 @@
 
 #include "attest/key_attestation.h"
 #include "cli/commands.h"
-#include "cli/key_view.h"
+#include "host/key_view.h"
 #include "core/file.h"
 #include "crypto/keys.h"
 #include "formats/verify.h"
@@ -54,7 +54,7 @@ Result<std::vector<SignerCandidate>> candidate_keys(Context& context, const Veri
   for (auto& version : versions) {
     // The hint names the key version; without one, every version is a candidate.
     if (hint.empty() || version.fingerprint == hint) {
-      candidates.push_back({std::move(version.public_key), key_label(version)});
+      candidates.push_back({std::move(version.public_key), host::key_label(version)});
     }
   }
   return candidates;
@@ -75,7 +75,7 @@ Result<Bytes> platform_root(Context& context, const VerifyOptions& options) {
                 "--require-attestation needs the platform root: give --sim-root FILE (the signer's "
                 "sim-root.pub.pem) or run where the signing installation is");
   }
-  return installation_platform_key(**store);
+  return host::installation_platform_key(**store);
 }
 
 Result<Outcome> run_verify(Context& context, const VerifyOptions& options) {
@@ -128,7 +128,7 @@ Result<Outcome> run_verify(Context& context, const VerifyOptions& options) {
     auto attestation = attest::verify_key_attestation(bundle->key_attestation->platform,
                                                       bundle->key_attestation->evidence,
                                                       signer->public_key, root, expected_measurement);
-    outcome.report["key_attestation"] = attestation_json(attestation, bundle->key_attestation->evidence);
+    outcome.report["key_attestation"] = host::attestation_json(attestation, bundle->key_attestation->evidence);
     if (!attestation.verified) {
       outcome.reason = "key attestation: " + attestation.reason;
       return outcome;

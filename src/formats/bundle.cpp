@@ -5,14 +5,11 @@
 #include <utility>
 #include <variant>
 
-#include "formats/internal/json_reader.h"
+#include "formats/json_reader.h"
 
 namespace ensign::formats {
 namespace {
 
-using internal::invalid;
-using internal::ObjectReader;
-using internal::quote_for_message;
 using nlohmann::json;
 using nlohmann::ordered_json;
 
@@ -296,7 +293,7 @@ std::string bundle_to_json(const Bundle& bundle) {
 }
 
 Result<Bundle> parse_bundle(ByteView json_text) {
-  ENSIGN_TRY(document, internal::parse_json(json_text, kMaxBundleSize, "bundle"));
+  ENSIGN_TRY(document, parse_json(json_text, kMaxBundleSize, "bundle"));
   ENSIGN_TRY(root, ObjectReader::of(document, "bundle"));
   ENSIGN_CHECK(root.only({"mediaType",
                           "verificationMaterial",

@@ -4,14 +4,11 @@
 #include <utility>
 
 #include "formats/bundle.h"
-#include "formats/internal/json_reader.h"
+#include "formats/json_reader.h"
 
 namespace ensign::formats {
 namespace {
 
-using internal::invalid;
-using internal::ObjectReader;
-using internal::quote_for_message;
 using nlohmann::json;
 
 // Statements made before in-toto attestation v1; their subjects have the same shape.
@@ -37,7 +34,7 @@ Result<Subject> parse_subject(const json& value, std::string path) {
 }  // namespace
 
 Result<std::vector<Subject>> intoto_subjects(ByteView statement) {
-  ENSIGN_TRY(document, internal::parse_json(statement, kMaxDssePayloadSize, "in-toto statement"));
+  ENSIGN_TRY(document, parse_json(statement, kMaxDssePayloadSize, "in-toto statement"));
   ENSIGN_TRY(root, ObjectReader::of(document, "statement"));
   ENSIGN_TRY(type, root.string("_type"));
   if (type != kIntotoStatementType && type != kIntotoStatementTypeV01) {
@@ -73,11 +70,11 @@ Result<Bytes> intoto_statement(const std::vector<Subject>& subjects,
     return fail(ErrorCode::kInvalidArgument, "in-toto statement needs a predicate type");
   }
   ENSIGN_TRY(predicate,
-             internal::parse_json(as_bytes(predicate_json), kMaxDssePayloadSize, "predicate"));
+             parse_json(as_bytes(predicate_json), kMaxDssePayloadSize, "predicate"));
   if (!predicate.is_object()) {
     return fail(
         ErrorCode::kInvalidArgument,
-        "predicate: expected an object, found " + std::string(internal::json_type_name(predicate)));
+        "predicate: expected an object, found " + std::string(json_type_name(predicate)));
   }
   json subject_list = json::array();
   for (const auto& subject : subjects) {

@@ -1,4 +1,4 @@
-#include "formats/internal/json_reader.h"
+#include "formats/json_reader.h"
 
 #include <algorithm>
 #include <new>
@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-namespace ensign::formats::internal {
+namespace ensign::formats {
 namespace {
 
 using nlohmann::json;
@@ -208,4 +208,4 @@ Status ObjectReader::optional_empty_array(std::string_view key, std::string_view
   return {};
 }
 
-}  // namespace ensign::formats::internal
+}  // namespace ensign::formats

@@ -7,13 +7,12 @@
 #include "crypto/hash.h"
 #include "crypto/keys.h"
 #include "crypto/signature.h"
-#include "formats/internal/json_reader.h"
+#include "formats/json_reader.h"
 #include "formats/intoto.h"
 
 namespace ensign::formats {
 namespace {
 
-using internal::quote_for_message;
 
 // VerificationKey is the checked public key with the names verdicts use for it.
 struct VerificationKey {

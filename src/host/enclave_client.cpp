@@ -187,6 +187,7 @@ Result<Reply> EnclaveClient::receive_as(std::uint32_t request_id) {
 
 template <typename Reply>
 Result<Reply> EnclaveClient::call(const protocol::Message& request) {
+  std::lock_guard lock(mutex_);
   ENSIGN_TRY(request_id, send(request));
   return receive_as<Reply>(request_id);
 }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,7 @@ struct EnclaveLaunch {
 // running executable. Fails with NotFound when that file is not there.
 Result<std::string> default_enclave_path();
 
+// EnclaveClient is safe to share between threads: one request and its reply at a time.
 class EnclaveClient {
  public:
   // start launches the enclave and completes the Hello exchange. Fails with Unavailable, naming
@@ -76,6 +78,7 @@ class EnclaveClient {
   int fd_;
   enclave::protocol::FrameChannel channel_;
   enclave::protocol::HelloReply hello_;
+  std::mutex mutex_;  // held from a request's send until its reply is read
   std::uint32_t next_request_id_ = 1;
   bool reaped_ = false;
 };

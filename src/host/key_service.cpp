@@ -6,6 +6,7 @@
 #include "crypto/hash.h"
 #include "crypto/signature.h"
 #include "enclave/protocol/messages.h"
+#include "host/key_view.h"
 
 namespace ensign::host {
 namespace protocol = enclave::protocol;
@@ -18,11 +19,19 @@ std::int64_t now_seconds() {
       .count();
 }
 
-std::string key_label(const store::KeyVersion& key) {
-  return key.name + "@v" + std::to_string(key.version);
-}
-
 }  // namespace
+
+KeyService::KeyService(store::Store& store, EnclaveClient& enclave, std::string actor,
+                       ItemSigner signer)
+    : store_(store), enclave_(enclave), log_(store, enclave), actor_(std::move(actor)),
+      signer_(std::move(signer)) {
+  if (!signer_) {
+    signer_ = [this](protocol::SignItem item) -> Result<LoggedSignature> {
+      ENSIGN_TRY(logged, log_.sign({std::move(item)}));
+      return std::move(logged.front());
+    };
+  }
+}
 
 Result<store::KeyVersion> KeyService::generate(std::string_view name, std::uint32_t version,
                                                crypto::KeyAlgorithm algorithm) {
@@ -80,15 +89,16 @@ Result<LoggedSignature> KeyService::sign_input(const store::KeyVersion& key,
                                                protocol::SignInput input,
                                                std::string_view payload_type, ByteView data,
                                                std::string_view audit_digest,
-                                               std::string_view audit_detail) {
+                                               std::string_view audit_detail,
+                                               const SignOptions& options) {
   protocol::SignItem item{key.name,   key.version, key.algorithm,
                           key.sealed_key, key.public_key, actor_,
                           input,      std::string(payload_type), to_bytes(data)};
-  auto signed_items = log_.sign({std::move(item)});
-  if (!signed_items) {
-    return fail(signed_items.error().with_context("signing with " + key_label(key)));
+  auto signed_item = signer_(std::move(item));
+  if (!signed_item) {
+    return fail(signed_item.error().with_context("signing with " + key_label(key)));
   }
-  LoggedSignature logged = std::move(signed_items->front());
+  LoggedSignature logged = std::move(signed_item).value();
   // Check the enclave's work before anything leaves the host.
   ENSIGN_TRY(public_key, crypto::public_key_from_der(key.public_key));
   bool valid = false;
@@ -102,6 +112,9 @@ Result<LoggedSignature> KeyService::sign_input(const store::KeyVersion& key,
   if (!valid) {
     return fail(ErrorCode::kInternal, "the enclave's signature with " + key_label(key) +
                                           " does not verify with the stored public key");
+  }
+  if (!options.audit) {
+    return logged;
   }
   store::AuditEvent event;
   event.actor = actor_;
@@ -127,29 +140,70 @@ Result<formats::Bundle> KeyService::bundle_for(const store::KeyVersion& key,
   return bundle;
 }
 
-Result<formats::Bundle> KeyService::sign_file(std::string_view name, const std::string& path,
-                                              const SignOptions& options) {
-  ENSIGN_TRY(key, current_version(name));
-  formats::MessageSignature content;
-  content.digest_algorithm = formats::message_digest_algorithm(key.algorithm);
-  Result<LoggedSignature> logged = fail(ErrorCode::kInternal, "unsigned");
-  if (auto hash_algorithm = crypto::signature_hash(key.algorithm)) {
-    ENSIGN_TRY(digest, crypto::hash_file(*hash_algorithm, path));
-    content.digest = digest;
-    logged = sign_input(key, protocol::SignInput::kDigest, "", digest, hex_encode(digest), "blob");
-  } else {
-    ENSIGN_TRY(message, read_file(path, protocol::kMaxSignMessageSize));
-    content.digest = crypto::hash(content.digest_algorithm, message);
-    logged = sign_input(key, protocol::SignInput::kMessage, "", message,
-                        hex_encode(content.digest), "blob");
-  }
+Result<formats::Bundle> KeyService::message_bundle(const store::KeyVersion& key, Bytes digest,
+                                                   Result<LoggedSignature> logged,
+                                                   const SignOptions& options) {
   if (!logged) {
     return fail(logged.error());
   }
+  formats::MessageSignature content;
+  content.digest_algorithm = formats::message_digest_algorithm(key.algorithm);
+  content.digest = std::move(digest);
   content.signature = logged->signature;
   ENSIGN_TRY(bundle, bundle_for(key, *logged, options));
   bundle.content = std::move(content);
   return bundle;
+}
+
+Result<formats::Bundle> KeyService::sign_digest(std::string_view name, ByteView digest,
+                                                const SignOptions& options) {
+  ENSIGN_TRY(key, current_version(name));
+  auto hash_algorithm = crypto::signature_hash(key.algorithm);
+  if (!hash_algorithm) {
+    return fail(ErrorCode::kInvalidArgument,
+                key_label(key) + " is " + std::string(crypto::key_algorithm_name(key.algorithm)) +
+                    ", which signs whole messages, not digests");
+  }
+  if (digest.size() != crypto::hash_size(*hash_algorithm)) {
+    return fail(ErrorCode::kInvalidArgument,
+                key_label(key) + " signs " + std::to_string(crypto::hash_size(*hash_algorithm)) +
+                    "-byte digests, not " + std::to_string(digest.size()) + "-byte ones");
+  }
+  std::string digest_hex = hex_encode(digest);
+  return message_bundle(key, to_bytes(digest),
+                        sign_input(key, protocol::SignInput::kDigest, "", digest, digest_hex,
+                                   "blob", options),
+                        options);
+}
+
+Result<formats::Bundle> KeyService::sign_message(std::string_view name, ByteView message,
+                                                 const SignOptions& options) {
+  if (message.size() > protocol::kMaxSignMessageSize) {
+    return fail(ErrorCode::kResourceExhausted,
+                "a message to sign is at most " + std::to_string(protocol::kMaxSignMessageSize) +
+                    " bytes");
+  }
+  ENSIGN_TRY(key, current_version(name));
+  if (auto hash_algorithm = crypto::signature_hash(key.algorithm)) {
+    return sign_digest(name, crypto::hash(*hash_algorithm, message), options);
+  }
+  Bytes digest = crypto::hash(formats::message_digest_algorithm(key.algorithm), message);
+  std::string digest_hex = hex_encode(digest);
+  return message_bundle(key, std::move(digest),
+                        sign_input(key, protocol::SignInput::kMessage, "", message, digest_hex,
+                                   "blob", options),
+                        options);
+}
+
+Result<formats::Bundle> KeyService::sign_file(std::string_view name, const std::string& path,
+                                              const SignOptions& options) {
+  ENSIGN_TRY(key, current_version(name));
+  if (auto hash_algorithm = crypto::signature_hash(key.algorithm)) {
+    ENSIGN_TRY(digest, crypto::hash_file(*hash_algorithm, path));
+    return sign_digest(name, digest, options);
+  }
+  ENSIGN_TRY(message, read_file(path, protocol::kMaxSignMessageSize));
+  return sign_message(name, message, options);
 }
 
 Result<formats::Bundle> KeyService::sign_dsse(std::string_view name, std::string_view payload_type,
@@ -162,7 +216,7 @@ Result<formats::Bundle> KeyService::sign_dsse(std::string_view name, std::string
   ENSIGN_TRY(key, current_version(name));
   std::string audit_digest = hex_encode(crypto::sha256(formats::dsse_pae(payload_type, payload)));
   ENSIGN_TRY(logged, sign_input(key, protocol::SignInput::kDsse, payload_type, payload,
-                                audit_digest, "dsse " + std::string(payload_type)));
+                                audit_digest, "dsse " + std::string(payload_type), options));
   formats::DsseEnvelope envelope;
   envelope.payload_type = std::string(payload_type);
   envelope.payload.assign(payload.begin(), payload.end());

@@ -51,6 +51,9 @@ Status ensure_state_dir(const std::string& dir) {
 }
 
 Result<std::unique_ptr<store::Store>> open_store(const std::string& dir, store::OpenMode mode) {
+  if (const char* url = std::getenv(kDatabaseVariable); url != nullptr && *url) {
+    return store::Store::open_url(url, mode);
+  }
   std::string path = dir + "/" + kDatabaseFileName;
   if (mode == store::OpenMode::kExisting && ::access(path.c_str(), F_OK) != 0) {
     return fail(ErrorCode::kFailedPrecondition,

@@ -10,6 +10,9 @@
 namespace ensign::host {
 
 inline constexpr char kDatabaseFileName[] = "ensign.db";
+// kDatabaseVariable names the environment variable that puts the store elsewhere: a store URL
+// (store::Store::open_url), such as sqlite:PATH or postgresql://user@host/db.
+inline constexpr char kDatabaseVariable[] = "ENSIGN_DB";
 inline constexpr char kSimRootPublicFileName[] = "sim-root.pub.pem";
 inline constexpr char kTpmAkPublicFileName[] = "tpm-ak.pub.pem";  // the TPM's attestation key
 
@@ -31,8 +34,9 @@ Result<std::string> state_dir();
 // FailedPrecondition when it exists with group or other access.
 Status ensure_state_dir(const std::string& dir);
 
-// open_store opens ENSIGN_HOME's database; with kExisting a missing one is FailedPrecondition
-// telling the user to run `ensign init`.
+// open_store opens the database $ENSIGN_DB names, or when it is unset or empty `dir`'s
+// ensign.db; with kExisting a missing or empty one is FailedPrecondition telling the user to run
+// `ensign init`.
 Result<std::unique_ptr<store::Store>> open_store(const std::string& dir, store::OpenMode mode);
 
 // current_actor returns the name recorded in the audit table for local use: "local:<user>".

@@ -55,3 +55,48 @@ state_digest() {
 finish() {
   echo "$(basename "$0"): $checks checks passed"
 }
+
+# --- the store's database: ENSIGN_TEST_DB ------------------------------------------------------
+# With ENSIGN_TEST_DB=postgres the store is a database in a throwaway PostgreSQL cluster of the
+# script's own (tests/support/postgres.sh) instead of $ENSIGN_HOME/ensign.db: ENSIGN_DB names it,
+# and the cluster is stopped when the script exits. Without PostgreSQL the script is skipped
+# (exit 77), or fails when ENSIGN_REQUIRE_POSTGRES=1. A second installation in a script gets a
+# store of its own with `ENSIGN_DB=` (empty: its ENSIGN_HOME's ensign.db) on its command line.
+test_db=${ENSIGN_TEST_DB:-sqlite}
+postgres_sh=$ENSIGN_SOURCE_DIR/tests/support/postgres.sh
+
+# stop_test_database stops the script's PostgreSQL cluster, if it has one; an EXIT trap that
+# replaces lib.sh's calls it.
+stop_test_database() {
+  if [ "$test_db" = postgres ]; then
+    bash "$postgres_sh" stop "$work/postgres"
+  fi
+}
+
+# database_digest: a digest of every row of the store's database when it is not a file in
+# ENSIGN_HOME (which state_digest covers), to show a failed command changed nothing.
+database_digest() {
+  [ "$test_db" = postgres ] || return 0
+  local table rows
+  for table in $(bash "$postgres_sh" psql "$work/postgres" -At -c \
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"); do
+    rows="coalesce(string_agg(t::text, '|' ORDER BY t::text), '')"
+    bash "$postgres_sh" psql "$work/postgres" -At -c "SELECT '$table', md5($rows) FROM $table AS t"
+  done | sha256sum
+}
+
+case $test_db in
+  sqlite) unset ENSIGN_DB ;;
+  postgres)
+    trap 'stop_test_database 2>/dev/null || true; rm -rf "$work"' EXIT
+    postgres_status=0
+    ENSIGN_DB=$(bash "$postgres_sh" start "$work/postgres") || postgres_status=$?
+    if [ "$postgres_status" -eq 3 ] && [ "${ENSIGN_REQUIRE_POSTGRES:-}" != 1 ]; then
+      echo "$(basename "$0"): SKIPPED: PostgreSQL is not installed"
+      exit 77
+    fi
+    [ "$postgres_status" -eq 0 ] || die "no PostgreSQL cluster (postgres.sh exit $postgres_status)"
+    export ENSIGN_DB
+    ;;
+  *) die "ENSIGN_TEST_DB is '$test_db', not sqlite or postgres" ;;
+esac

@@ -7,6 +7,7 @@ stop_swtpms() {
   for pid in "${swtpm_pids[@]}"; do
     kill "$pid" 2>/dev/null || true
   done
+  stop_test_database 2>/dev/null || true
   rm -rf "$work"
 }
 trap stop_swtpms EXIT

@@ -126,14 +126,14 @@ pass
 rm "$ENSIGN_HOME/tpm-sealing-$other.blob"
 
 # The state of one TPM is unusable on another, and says so.
-expect_exit 0 env ENSIGN_HOME="$work/home-b" "$ensign" init --platform tpm --tcti "$tcti_b"
+expect_exit 0 env ENSIGN_HOME="$work/home-b" ENSIGN_DB= "$ensign" init --platform tpm --tcti "$tcti_b"
 cp -r "$ENSIGN_HOME" home-moved
 expect_exit 1 env ENSIGN_HOME="$work/home-moved" "$ensign" init --platform tpm --tcti "$tcti_b"
 expect_stderr "made under another TPM's storage root key"
 
 # A TPM that stops answering is an error naming what waited for it, not a hang.
 kill -STOP "$(cat "$work/b/swtpm.pid")"
-expect_exit 1 timeout 60 env ENSIGN_HOME="$work/home-b" "$ensign" key create stuck
+expect_exit 1 timeout 60 env ENSIGN_HOME="$work/home-b" ENSIGN_DB= "$ensign" key create stuck
 kill -CONT "$(cat "$work/b/swtpm.pid")"
 grep -qF "the TPM did not answer within 15 s" "$work/err" || die "stuck TPM: $(cat "$work/err")"
 pass

@@ -43,6 +43,11 @@ Result<Statement> Database::prepare(std::string_view sql) const {
   return Statement::prepare(connection_.get(), path_, sql);
 }
 
+Result<std::unique_ptr<Query>> Database::query(std::string_view sql) const {
+  ENSIGN_TRY(statement, prepare(sql));
+  return std::unique_ptr<Query>(std::make_unique<Statement>(std::move(statement)));
+}
+
 Status Database::execute(const std::string& sql, std::string_view what) const {
   int result_code = sqlite3_exec(connection_.get(), sql.c_str(), nullptr, nullptr, nullptr);
   if (result_code != SQLITE_OK) {

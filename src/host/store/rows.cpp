@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "crypto/keys.h"
-#include "host/store/internal/sqlite_error.h"
 
 namespace ensign::host::store::internal {
 namespace {
@@ -13,7 +12,7 @@ namespace {
 // in_row puts the row's name into a failed result's message, keeping the path first:
 // "<path>: key 'x' version 2: <problem>".
 template <typename T>
-Result<T> in_row(const Statement& statement, std::string_view row, Result<T> result) {
+Result<T> in_row(const Row& statement, std::string_view row, Result<T> result) {
   if (result) {
     return result;
   }
@@ -25,7 +24,7 @@ Result<T> in_row(const Statement& statement, std::string_view row, Result<T> res
   return fail(result.error().code(), prefix + std::string(row) + ": " + std::string(problem));
 }
 
-Result<std::uint32_t> decode_version(const Statement& statement, int column, std::int64_t minimum) {
+Result<std::uint32_t> decode_version(const Row& statement, int column, std::int64_t minimum) {
   ENSIGN_TRY(value, statement.integer(column));
   if (value < minimum || value > std::numeric_limits<std::uint32_t>::max()) {
     return fail(
@@ -34,7 +33,7 @@ Result<std::uint32_t> decode_version(const Statement& statement, int column, std
   return static_cast<std::uint32_t>(value);
 }
 
-Result<crypto::KeyAlgorithm> decode_algorithm(const Statement& statement, int column) {
+Result<crypto::KeyAlgorithm> decode_algorithm(const Row& statement, int column) {
   ENSIGN_TRY(name, statement.text(column));
   auto algorithm = crypto::parse_key_algorithm(name);
   if (!algorithm) {
@@ -45,7 +44,7 @@ Result<crypto::KeyAlgorithm> decode_algorithm(const Statement& statement, int co
 }
 
 // decode_key_material reads columns 2..8 of a kKeyVersionColumns row.
-Result<KeyVersion> decode_key_material(const Statement& statement) {
+Result<KeyVersion> decode_key_material(const Row& statement) {
   KeyVersion version;
   ENSIGN_TRY(algorithm, decode_algorithm(statement, 2));
   version.algorithm = algorithm;
@@ -68,7 +67,7 @@ Result<KeyVersion> decode_key_material(const Statement& statement) {
 }
 
 // decode_key_summary reads columns 1..4 of a kKeyInfoColumns row.
-Result<KeyInfo> decode_key_summary(const Statement& statement) {
+Result<KeyInfo> decode_key_summary(const Row& statement) {
   KeyInfo info;
   ENSIGN_TRY(algorithm, decode_algorithm(statement, 1));
   info.algorithm = algorithm;
@@ -82,7 +81,7 @@ Result<KeyInfo> decode_key_summary(const Statement& statement) {
 }
 
 // decode_audit_fields reads columns 1..7 of a kAuditColumns row.
-Result<AuditEvent> decode_audit_fields(const Statement& statement) {
+Result<AuditEvent> decode_audit_fields(const Row& statement) {
   AuditEvent event;
   ENSIGN_TRY(at, statement.integer(1));
   event.at = at;
@@ -103,7 +102,7 @@ Result<AuditEvent> decode_audit_fields(const Statement& statement) {
 
 }  // namespace
 
-Result<KeyVersion> decode_key_version(const Statement& statement) {
+Result<KeyVersion> decode_key_version(const Row& statement) {
   ENSIGN_TRY(name, statement.text(0));
   std::string row = "key '" + name + "'";
   ENSIGN_TRY(number, in_row(statement, row, decode_version(statement, 1, 1)));
@@ -114,14 +113,14 @@ Result<KeyVersion> decode_key_version(const Statement& statement) {
   return version;
 }
 
-Result<KeyInfo> decode_key_info(const Statement& statement) {
+Result<KeyInfo> decode_key_info(const Row& statement) {
   ENSIGN_TRY(name, statement.text(0));
   ENSIGN_TRY(info, in_row(statement, "key '" + name + "'", decode_key_summary(statement)));
   info.name = std::move(name);
   return info;
 }
 
-Result<AuditEvent> decode_audit_event(const Statement& statement) {
+Result<AuditEvent> decode_audit_event(const Row& statement) {
   ENSIGN_TRY(id, statement.integer(0));
   ENSIGN_TRY(
       event,

@@ -66,8 +66,4 @@ Error sqlite_error(sqlite3* connection,
   return {code, std::move(message)};
 }
 
-Error data_loss(std::string_view path, std::string_view message) {
-  return {ErrorCode::kDataLoss, std::string(path) + ": " + std::string(message)};
-}
-
 }  // namespace ensign::host::store::internal

@@ -84,19 +84,6 @@ Result<bool> Statement::step_for(std::string_view what) {
   return fail(sqlite_error(connection_, result_code, path_, what));
 }
 
-Result<bool> Statement::step() {
-  return step_for("query failed");
-}
-
-Status Statement::run(std::string_view what) {
-  ENSIGN_TRY(has_row, step_for(what));
-  if (has_row) {
-    return fail(ErrorCode::kInternal,
-                path_ + ": " + std::string(what) + ": the statement unexpectedly returned rows");
-  }
-  return {};
-}
-
 Status Statement::check_type(int column, int expected_type, std::string_view expected_name) const {
   int type = sqlite3_column_type(statement_.get(), column);
   if (type == expected_type) {

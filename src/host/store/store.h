@@ -1,10 +1,12 @@
-// store.h: the host's state in one SQLite database (WAL mode): key versions (public key, sealed
-// private key, key attestation), installation metadata and the audit table. It holds no plaintext
-// secret: sealed blobs are opaque bytes to it.
+// store.h: the host's state in one database, a SQLite file (WAL mode) or a PostgreSQL database:
+// key versions (public key, sealed private key, key attestation), installation metadata, the
+// audit table, the transparency log and the API tokens. It holds no plaintext secret: sealed
+// blobs are opaque bytes to it.
 //
-// Several processes may use one database at once: every write is one IMMEDIATE transaction,
-// readers see a consistent snapshot, and a busy database is waited for (up to 10 s) rather than
-// reported as an error.
+// Several processes may use one database at once: every write is one transaction that holds the
+// database's write lock (SQLite's BEGIN IMMEDIATE, a PostgreSQL advisory lock), each read sees a
+// consistent snapshot, and a busy database is waited for (up to 10 s) rather than reported as an
+// error.
 #pragma once
 
 #include <cstdint>
@@ -87,6 +89,18 @@ struct LogEntryRow {
   Bytes leaf_hash;
 };
 
+// TokenRecord is one API bearer token as the store keeps it: never the token's secret, only a
+// salted hash of it (host/auth). Its id is public: it names the token in logs and audit rows.
+struct TokenRecord {
+  std::string id;                   // unique, [a-z0-9]{1,32}
+  std::string description;          // free text the operator gave, may be empty
+  std::vector<std::string> scopes;  // "admin", "read", "sign:KEY"; each without spaces
+  Bytes salt;                       // random, per token
+  Bytes secret_hash;                // salted hash of the secret
+  std::int64_t created_at = 0;      // Unix seconds
+  std::int64_t revoked_at = 0;      // Unix seconds; 0 while the token is valid
+};
+
 enum class OpenMode {
   kCreate,    // create the database when missing, then migrate
   kExisting,  // fail with FailedPrecondition ("run `ensign init`") when missing
@@ -99,6 +113,14 @@ class Store {
   // the file when it is not an ensign database or is corrupt, and with FailedPrecondition when
   // its schema is newer than this build knows.
   static Result<std::unique_ptr<Store>> open(const std::string& path, OpenMode mode);
+
+  // open_url opens the store a URL names: `sqlite:PATH` is open(PATH, mode), and
+  // `postgresql://...` or `postgres://...` (libpq's URI form) a PostgreSQL database, which
+  // several processes may share as they share a SQLite file. With kExisting, an empty database
+  // fails with FailedPrecondition ("run `ensign init`"); otherwise it fails as open does, naming
+  // the database by its URL without the password, and with Unavailable when the server cannot
+  // be reached or refuses the login. Any other URL is InvalidArgument.
+  static Result<std::unique_ptr<Store>> open_url(std::string_view url, OpenMode mode);
 
   Store() = default;
   virtual ~Store() = default;
@@ -143,10 +165,10 @@ class Store {
 
   // append_log holds the write lock while `make` turns the head, as it then is, into the next
   // batch (reading stored nodes through `nodes`, not through this store, which it holds), and
-  // stores the batch (entries, nodes, checkpoint, new head) in the same transaction:
-  // when it returns, the batch is durable (the connection runs synchronous = FULL). Fails with
-  // NotFound before create_log, FailedPrecondition when the batch does not start at the head's
-  // size, or with make's error, storing nothing.
+  // stores the batch (entries, nodes, checkpoint, new head) in the same transaction: when it
+  // returns, the batch is durable (SQLite's synchronous = FULL, PostgreSQL's synchronous_commit =
+  // on). Fails with NotFound before create_log, FailedPrecondition when the batch does not start
+  // at the head's size, or with make's error, storing nothing.
   virtual Result<LogAppend> append_log(
       const std::function<Result<LogAppend>(const LogHead& head, const log::NodeReader& nodes)>&
           make) = 0;
@@ -163,6 +185,19 @@ class Store {
   // log_checkpoint returns the checkpoint the enclave signed for the tree of `size` leaves;
   // NotFound when none was (every batch signs one of its new size).
   virtual Result<std::string> log_checkpoint(std::uint64_t size) = 0;
+
+  // add_token stores a new token; AlreadyExists when its id is taken.
+  virtual Status add_token(const TokenRecord& token) = 0;
+
+  // get_token returns one token, revoked or not; NotFound when absent.
+  virtual Result<TokenRecord> get_token(std::string_view id) = 0;
+
+  // list_tokens returns every token, oldest first.
+  virtual Result<std::vector<TokenRecord>> list_tokens() = 0;
+
+  // revoke_token marks a token revoked at `at`; NotFound when absent, FailedPrecondition when it
+  // is revoked already.
+  virtual Status revoke_token(std::string_view id, std::int64_t at) = 0;
 
   // list_audit returns the newest `limit` events (optionally only those of one key), oldest
   // first.

@@ -1,11 +1,11 @@
 // Tests of src/formats/json_reader.cpp: bounded, strict JSON parsing and typed member access.
-#include "formats/internal/json_reader.h"
+#include "formats/json_reader.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace ensign::formats::internal {
+namespace ensign::formats {
 namespace {
 
 using nlohmann::json;
@@ -147,4 +147,4 @@ TEST(JsonReaderTest, RefusesANonEmptyArrayWithTheGivenReason) {
 }
 
 }  // namespace
-}  // namespace ensign::formats::internal
+}  // namespace ensign::formats

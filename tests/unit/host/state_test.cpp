@@ -57,6 +57,27 @@ TEST_F(StateTest, OpenStoreWithoutInitPointsToEnsignInit) {
   EXPECT_TRUE(open_store(root_, store::OpenMode::kCreate));
 }
 
+TEST_F(StateTest, OpenStoreFollowsEnsignDb) {
+  std::string elsewhere = root_ + "/elsewhere.db";
+  ::setenv("ENSIGN_DB", ("sqlite:" + elsewhere).c_str(), 1);
+  auto missing = open_store(root_, store::OpenMode::kExisting);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(missing.error().message().find(elsewhere), std::string::npos);
+  EXPECT_TRUE(open_store(root_, store::OpenMode::kCreate));
+  EXPECT_TRUE(std::filesystem::exists(elsewhere));
+  EXPECT_FALSE(std::filesystem::exists(root_ + "/" + kDatabaseFileName));
+  ::setenv("ENSIGN_DB", "", 1);  // empty is unset: the state directory's own file
+  EXPECT_TRUE(open_store(root_, store::OpenMode::kCreate));
+  EXPECT_TRUE(std::filesystem::exists(root_ + "/" + kDatabaseFileName));
+  ::setenv("ENSIGN_DB", "oracle://scott:tiger@db/orcl", 1);
+  auto unsupported = open_store(root_, store::OpenMode::kCreate);
+  ::unsetenv("ENSIGN_DB");
+  ASSERT_FALSE(unsupported);
+  EXPECT_EQ(unsupported.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(unsupported.error().message().find("tiger"), std::string::npos);
+}
+
 TEST(CurrentActorTest, NamesTheLocalUser) {
   EXPECT_EQ(current_actor().rfind("local:", 0), 0u);
 }

@@ -6,25 +6,20 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "core/result.h"
+#include "host/store/internal/sql.h"
 #include "host/store/internal/sqlite_handles.h"
 #include "host/store/internal/statement.h"
 
 namespace ensign::host::store::internal {
 
-// kBusyTimeoutMilliseconds is how long a call waits for another connection's lock before it
-// reports Unavailable.
-inline constexpr int kBusyTimeoutMilliseconds = 10'000;
-
-// kMaxValueBytes bounds every stored string, blob and row: a larger value is refused on write
-// and a tampered one on read, both with ResourceExhausted.
-inline constexpr int kMaxValueBytes = 16 * 1024 * 1024;
-
-class Database {
+// Database is SQLite's Session (sql.h).
+class Database final : public Session {
  public:
   // open connects to the existing file at `path` for reading and writing; it never creates the
   // file and reads nothing yet, so it does not tell whether the file is a database. Fails with the
@@ -33,6 +28,9 @@ class Database {
 
   // prepare compiles one SQL statement; fails with the SQLite error naming the path.
   [[nodiscard]] Result<Statement> prepare(std::string_view sql) const;
+
+  // query is prepare for the tables' shared code.
+  [[nodiscard]] Result<std::unique_ptr<Query>> query(std::string_view sql) const override;
 
   // execute runs SQL text without parameters or result rows (DDL, pragmas, several statements
   // separated by semicolons); fails with the SQLite error, naming the path and `what`.
@@ -43,10 +41,14 @@ class Database {
   [[nodiscard]] Result<std::int64_t> query_integer(std::string_view sql) const;
 
   // path returns the file the connection is on.
-  [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] const std::string& path() const override { return path_; }
 
   // connection returns the raw handle, still owned by the Database.
   [[nodiscard]] sqlite3* connection() const { return connection_.get(); }
+
+  ~Database() override = default;
+  Database(Database&&) = default;
+  Database& operator=(Database&&) = delete;
 
  private:
   Database(ConnectionPtr connection, std::string path)

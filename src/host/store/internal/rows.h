@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "core/result.h"
-#include "host/store/internal/statement.h"
+#include "host/store/internal/sql.h"
 #include "host/store/store.h"
 
 namespace ensign::host::store::internal {
@@ -29,14 +29,14 @@ inline constexpr std::string_view kAuditColumns =
 // decode_key_version reads the current row of a kKeyVersionColumns query. Fails with DataLoss,
 // naming the file and the key, on a wrong type, a version outside 1..2^32-1, an unknown algorithm
 // or a fingerprint that is not the SHA-256 of the stored public key.
-Result<KeyVersion> decode_key_version(const Statement& statement);
+Result<KeyVersion> decode_key_version(const Row& statement);
 
 // decode_key_info reads the current row of a kKeyInfoColumns query; fails like
 // decode_key_version.
-Result<KeyInfo> decode_key_info(const Statement& statement);
+Result<KeyInfo> decode_key_info(const Row& statement);
 
 // decode_audit_event reads the current row of a kAuditColumns query; fails with DataLoss, naming
 // the file and the event id, on a wrong type or a key version outside 0..2^32-1.
-Result<AuditEvent> decode_audit_event(const Statement& statement);
+Result<AuditEvent> decode_audit_event(const Row& statement);
 
 }  // namespace ensign::host::store::internal

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "host/store/internal/sql.h"
 
 namespace ensign::host::store::internal {
 
@@ -26,9 +27,5 @@ Error sqlite_error(sqlite3* connection,
                    int result_code,
                    std::string_view path,
                    std::string_view what);
-
-// data_loss returns a DataLoss Error "<path>: <message>" for damage SQLite itself cannot see,
-// such as a stored value outside its range.
-Error data_loss(std::string_view path, std::string_view message);
 
 }  // namespace ensign::host::store::internal

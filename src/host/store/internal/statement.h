@@ -12,11 +12,13 @@
 
 #include "core/bytes.h"
 #include "core/result.h"
+#include "host/store/internal/sql.h"
 #include "host/store/internal/sqlite_handles.h"
 
 namespace ensign::host::store::internal {
 
-class Statement {
+// Statement is SQLite's Query (sql.h).
+class Statement final : public Query {
  public:
   // prepare compiles the single SQL statement `sql` on `connection`, which must outlive the
   // Statement. Fails with the SQLite error, naming `path`, when the SQL does not compile.
@@ -25,36 +27,33 @@ class Statement {
   // bind_integer, bind_text, bind_blob and bind_null set the 1-based parameter `index`. Text and
   // blobs are not copied: they must stay alive until the statement has run. Each fails with the
   // SQLite error (ResourceExhausted when the value is over the length limit).
-  Status bind_integer(int index, std::int64_t value);
-  Status bind_text(int index, std::string_view text);
-  Status bind_blob(int index, ByteView blob);
+  Status bind_integer(int index, std::int64_t value) override;
+  Status bind_text(int index, std::string_view text) override;
+  Status bind_blob(int index, ByteView blob) override;
   Status bind_null(int index);
 
-  // step runs the statement to its next row: true when a row is ready to read, false when the
-  // statement is done. Fails with the mapped SQLite error naming the path.
-  Result<bool> step();
-
-  // run steps a statement that returns no rows (INSERT, UPDATE, DDL) to completion. Fails with
-  // the SQLite error, its message naming the path and `what`, or Internal when the statement
-  // unexpectedly returns a row.
-  Status run(std::string_view what);
+  // step_for runs the statement to its next row (sql.h); fails with the mapped SQLite error.
+  Result<bool> step_for(std::string_view what) override;
 
   // integer, text and blob read column `column` (0-based) of the current row. Each fails with
   // DataLoss, naming the file and the column, when the stored value has another type.
-  [[nodiscard]] Result<std::int64_t> integer(int column) const;
-  [[nodiscard]] Result<std::string> text(int column) const;
-  [[nodiscard]] Result<Bytes> blob(int column) const;
+  [[nodiscard]] Result<std::int64_t> integer(int column) const override;
+  [[nodiscard]] Result<std::string> text(int column) const override;
+  [[nodiscard]] Result<Bytes> blob(int column) const override;
 
   // is_null tells whether column `column` of the current row is NULL.
-  [[nodiscard]] bool is_null(int column) const;
+  [[nodiscard]] bool is_null(int column) const override;
 
   // path returns the database file the statement runs on, for error messages.
-  [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] const std::string& path() const override { return path_; }
+
+  ~Statement() override = default;
+  Statement(Statement&&) = default;
+  Statement& operator=(Statement&&) = delete;
 
  private:
   Statement(StatementPtr statement, sqlite3* connection, std::string path);
 
-  Result<bool> step_for(std::string_view what);
   Status check_bind(int result_code, int index);
   [[nodiscard]] Status check_type(int column,
                                   int expected_type,

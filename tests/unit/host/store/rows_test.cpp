@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "host/store/internal/statement.h"
 #include "unit/host/store/store_test_support.h"
 
 namespace ensign::host::store::internal {

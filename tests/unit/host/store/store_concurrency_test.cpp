@@ -1,26 +1,28 @@
-// Tests of several processes sharing one store file: each opens its own Store, creates its own
-// key, and all race to rotate one shared key. Every committed version must survive, none twice,
-// and a busy database must be waited for, never reported.
+// Tests of several processes sharing one store, on each backend: each opens its own Store, creates
+// its own key, and all race to rotate one shared key, or to extend the one log. Every committed
+// version and leaf must survive, none twice, and a busy database must be waited for, never
+// reported.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdio>
-#include <vector>
+#include <functional>
+#include <set>
 
 #include "host/store/store.h"
+#include "unit/host/store/store_backends.h"
 #include "unit/host/store/store_test_support.h"
 
 namespace ensign::host::store {
 namespace {
 
+using testing::next_batch;
 using testing::raw_text;
 using testing::sample_version;
-using testing::ScratchDirectory;
 
 constexpr int kProcesses = 4;
 constexpr std::uint32_t kRotationsEach = 25;
 constexpr int kMaximumAttempts = 10'000;
+constexpr std::uint64_t kAppendsEach = 20;
 
 // Exit codes of a racing child, one per way it can fail.
 enum ChildExit : int {
@@ -31,6 +33,7 @@ enum ChildExit : int {
   kChildReadFailed,
   kChildRotateFailed,
   kChildStarved,
+  kChildAppendFailed,
 };
 
 int report(ChildExit code, const Error& error) {
@@ -39,14 +42,9 @@ int report(ChildExit code, const Error& error) {
   return code;
 }
 
-// race runs in a child process: open, create an own key and the shared one, then rotate the
-// shared key until `kRotationsEach` rotations of this process have won.
-int race(const std::string& path, int index) {
-  auto opened = Store::open(path, OpenMode::kCreate);
-  if (!opened) {
-    return report(kChildOpenFailed, opened.error());
-  }
-  Store& store = **opened;
+// rotate runs in a child process: create an own key and the shared one, then rotate the shared
+// key until `kRotationsEach` rotations of this process have won.
+int rotate(Store& store, int index) {
   std::string actor = "process-" + std::to_string(index);
   auto own = store.add_key_version(sample_version("own-" + std::to_string(index), 1), actor);
   if (!own) {
@@ -73,29 +71,38 @@ int race(const std::string& path, int index) {
   return wins == kRotationsEach ? kChildOk : kChildStarved;
 }
 
-TEST(StoreConcurrencyTest, RacingProcessesLoseNothingAndNeverSeeBusy) {
-  ScratchDirectory directory;
-  std::string path = directory.path("state.db");
-  std::vector<pid_t> children;
-  for (int index = 0; index < kProcesses; ++index) {
-    pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-      // _exit: the child must not run the parent's test framework teardown.
-      ::_exit(race(path, index));
+// append runs in a child process: extend the log `kAppendsEach` times by one leaf naming this
+// process, each batch made from the head append_log hands over.
+int append(Store& store, int index) {
+  for (std::uint64_t count = 0; count < kAppendsEach; ++count) {
+    std::string entry = "process " + std::to_string(index) + " leaf " + std::to_string(count);
+    auto appended = store.append_log([&](const LogHead& head, const log::NodeReader&) {
+      return Result<LogAppend>(next_batch(head, {entry}));
+    });
+    if (!appended) {
+      return report(kChildAppendFailed, appended.error());
     }
-    children.push_back(child);
   }
-  for (pid_t child : children) {
-    int status = 0;
-    ASSERT_EQ(::waitpid(child, &status, 0), child);
-    ASSERT_TRUE(WIFEXITED(status)) << "child " << child << " crashed";
-    EXPECT_EQ(WEXITSTATUS(status), kChildOk) << "child " << child;
-  }
+  return kChildOk;
+}
 
-  auto opened = Store::open(path, OpenMode::kExisting);
-  ASSERT_TRUE(opened) << opened.error().message();
-  Store& store = **opened;
+class StoreConcurrencyTest : public testing::BackendTest {
+ protected:
+  // race runs `work` in kProcesses child processes, each on a Store of its own, and expects each
+  // to succeed.
+  void race(const std::function<int(Store&, int)>& work) {
+    store_.reset();
+    testing::expect_children_succeed(kProcesses, [&](int index) {
+      auto opened = open(OpenMode::kCreate);
+      return opened ? work(**opened, index) : report(kChildOpenFailed, opened.error());
+    });
+    reopen(OpenMode::kExisting);
+  }
+};
+
+TEST_P(StoreConcurrencyTest, RacingRotationsLoseNothingAndNeverSeeBusy) {
+  race(rotate);
+  Store& store = *store_;
   auto keys = store.list_keys();
   ASSERT_TRUE(keys) << keys.error().message();
   ASSERT_EQ(keys->size(), static_cast<std::size_t>(kProcesses) + 1);
@@ -120,9 +127,34 @@ TEST(StoreConcurrencyTest, RacingProcessesLoseNothingAndNeverSeeBusy) {
     EXPECT_EQ((*audit)[index].action, "key.rotate");
     EXPECT_EQ((*audit)[index].key_version, index + 1);
   }
-  opened->reset();
-  EXPECT_EQ(raw_text(path, "PRAGMA integrity_check"), "ok");
+  if (GetParam() == testing::Backend::kSqlite) {
+    store_.reset();
+    EXPECT_EQ(raw_text(name(), "PRAGMA integrity_check"), "ok");
+  }
 }
+
+TEST_P(StoreConcurrencyTest, RacingAppendsExtendTheLogOneAfterAnother) {
+  ASSERT_TRUE(store_->create_log(testing::sample_log_head()));
+  race(append);
+  const std::uint64_t expected_size = kProcesses * kAppendsEach;
+  auto head = store_->log_head();
+  ASSERT_TRUE(head && *head) << (head ? "no log" : head.error().message());
+  EXPECT_EQ((*head)->size, expected_size);
+  EXPECT_EQ((*head)->checkpoint, next_batch(**head, {}).checkpoint);
+  auto entries = store_->log_entries(0, expected_size + 1);
+  ASSERT_TRUE(entries) << entries.error().message();
+  ASSERT_EQ(entries->size(), expected_size);
+  std::set<std::string> bodies;
+  for (std::uint64_t index = 0; index < expected_size; ++index) {
+    EXPECT_EQ((*entries)[index].index, index);
+    bodies.insert((*entries)[index].body);
+    // Every batch signed a checkpoint of the size it made, so none was lost to another.
+    EXPECT_TRUE(store_->log_checkpoint(index + 1)) << index + 1;
+  }
+  EXPECT_EQ(bodies.size(), expected_size) << "a leaf was stored twice";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConcurrencyTest, testing::kBackends, testing::backend_name);
 
 }  // namespace
 }  // namespace ensign::host::store

@@ -1,11 +1,12 @@
-// Tests of the store's public API on a real file: opening, metadata, keys and their versions,
-// and the audit table.
+// Tests of the store's public API on each backend: opening, metadata, keys and their versions,
+// and the audit table; then what only a SQLite file has (its header, modes and checks).
 #include "host/store/store.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include "host/store/internal/schema.h"
+#include "unit/host/store/store_backends.h"
 #include "unit/host/store/store_test_support.h"
 
 namespace ensign::host::store {
@@ -18,24 +19,13 @@ using testing::raw_text;
 using testing::sample_version;
 using testing::ScratchDirectory;
 
-class StoreTest : public ::testing::Test {
+class StoreTest : public testing::BackendTest {
  protected:
-  void SetUp() override {
-    path_ = directory_.path("state.db");
-    auto opened = Store::open(path_, OpenMode::kCreate);
-    ASSERT_TRUE(opened) << opened.error().message();
-    store_ = std::move(*opened);
-  }
-
   // add adds `version` as "alice" and fails the test when the store refuses it.
   void add(const KeyVersion& version) {
     auto status = store_->add_key_version(version, "alice");
     ASSERT_TRUE(status) << status.error().message();
   }
-
-  ScratchDirectory directory_;
-  std::string path_;
-  std::unique_ptr<Store> store_;
 };
 
 void expect_same_version(const KeyVersion& actual, const KeyVersion& expected) {
@@ -52,21 +42,18 @@ void expect_same_version(const KeyVersion& actual, const KeyVersion& expected) {
 
 // --- opening -----------------------------------------------------------------------------------
 
-TEST_F(StoreTest, NewDatabaseHasEveryMigrationAndTheEnsignApplicationId) {
+TEST_P(StoreTest, NewDatabaseHasEveryMigration) {
   auto version = store_->schema_version();
-  ASSERT_TRUE(version);
+  ASSERT_TRUE(version) << version.error().message();
   EXPECT_EQ(*version, static_cast<int>(internal::migrations().size()));
-  store_.reset();
-  EXPECT_EQ(raw_text(path_, "PRAGMA application_id"), std::to_string(internal::kApplicationId));
-  EXPECT_EQ(raw_text(path_, "PRAGMA journal_mode"), "wal");
 }
 
-TEST_F(StoreTest, ReopenKeepsEverything) {
+TEST_P(StoreTest, ReopenKeepsEverything) {
   add(sample_version("release", 1));
   ASSERT_TRUE(store_->set_meta("platform", "sim"));
   store_.reset();
   for (OpenMode mode : {OpenMode::kExisting, OpenMode::kCreate}) {
-    auto reopened = Store::open(path_, mode);
+    auto reopened = open(mode);
     ASSERT_TRUE(reopened) << reopened.error().message();
     auto key = (*reopened)->get_key("release");
     ASSERT_TRUE(key) << key.error().message();
@@ -77,30 +64,19 @@ TEST_F(StoreTest, ReopenKeepsEverything) {
   }
 }
 
-TEST_F(StoreTest, FilesAreOwnerOnlyWhateverTheUmask) {
-  store_.reset();
-  std::string path = directory_.path("private.db");
-  mode_t saved = ::umask(0);
-  auto opened = Store::open(path, OpenMode::kCreate);
-  ::umask(saved);
-  ASSERT_TRUE(opened) << opened.error().message();
-  ASSERT_TRUE((*opened)->add_key_version(sample_version("modes", 1), "alice"));
-  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
-    struct stat info {};
-    ASSERT_EQ(::stat(file.c_str(), &info), 0) << file;
-    EXPECT_EQ(info.st_mode & 0777, 0600U) << file;
-  }
-}
-
-TEST_F(StoreTest, CreateInAMissingDirectoryFailsNamingThePath) {
-  std::string path = directory_.path("absent/state.db");
-  auto opened = Store::open(path, OpenMode::kCreate);
-  expect_error(opened, ErrorCode::kNotFound, path);
+TEST_P(StoreTest, TwoStoresOnOneDatabaseSeeEachOthersWrites) {
+  auto other = open(OpenMode::kExisting);
+  ASSERT_TRUE(other) << other.error().message();
+  add(sample_version("release", 1));
+  ASSERT_TRUE((*other)->add_key_version(sample_version("release", 2), "bob"));
+  auto key = store_->get_key("release");
+  ASSERT_TRUE(key) << key.error().message();
+  EXPECT_EQ(key->current_version, 2U);
 }
 
 // --- metadata ----------------------------------------------------------------------------------
 
-TEST_F(StoreTest, MetaRoundTripsAndOverwrites) {
+TEST_P(StoreTest, MetaRoundTripsAndOverwrites) {
   ASSERT_TRUE(store_->set_meta("measurement", "aa"));
   ASSERT_TRUE(store_->set_meta("measurement", "bb"));
   ASSERT_TRUE(store_->set_meta("empty", ""));
@@ -113,20 +89,20 @@ TEST_F(StoreTest, MetaRoundTripsAndOverwrites) {
   EXPECT_EQ(**empty, "");
 }
 
-TEST_F(StoreTest, MissingMetaIsEmptyNotAnError) {
+TEST_P(StoreTest, MissingMetaIsEmptyNotAnError) {
   auto missing = store_->get_meta("platform key");
   ASSERT_TRUE(missing);
   EXPECT_FALSE(missing->has_value());
 }
 
-TEST_F(StoreTest, MetaNeedsAName) {
+TEST_P(StoreTest, MetaNeedsAName) {
   auto status = store_->set_meta("", "value");
   expect_error(status, ErrorCode::kInvalidArgument);
 }
 
 // --- keys and versions -------------------------------------------------------------------------
 
-TEST_F(StoreTest, AddedVersionReadsBackExactly) {
+TEST_P(StoreTest, AddedVersionReadsBackExactly) {
   KeyVersion version = sample_version("release", 1);
   add(version);
   auto versions = store_->key_versions("release");
@@ -145,7 +121,7 @@ TEST_F(StoreTest, AddedVersionReadsBackExactly) {
   EXPECT_EQ(info->updated_at, version.created_at);
 }
 
-TEST_F(StoreTest, RotationMovesTheCurrentVersionAndKeepsOldOnes) {
+TEST_P(StoreTest, RotationMovesTheCurrentVersionAndKeepsOldOnes) {
   add(sample_version("release", 1));
   add(sample_version("release", 2));
   add(sample_version("release", 3, "", crypto::KeyAlgorithm::kEd25519));
@@ -166,7 +142,7 @@ TEST_F(StoreTest, RotationMovesTheCurrentVersionAndKeepsOldOnes) {
   EXPECT_EQ(old->fingerprint, sample_version("release", 1).fingerprint);
 }
 
-TEST_F(StoreTest, ListKeysIsOrderedByName) {
+TEST_P(StoreTest, ListKeysIsOrderedByName) {
   add(sample_version("zeta", 1));
   add(sample_version("alpha", 1));
   add(sample_version("alpha", 2));
@@ -180,13 +156,13 @@ TEST_F(StoreTest, ListKeysIsOrderedByName) {
   EXPECT_EQ((*keys)[2].name, "zeta");
 }
 
-TEST_F(StoreTest, EmptyStoreListsNoKeys) {
+TEST_P(StoreTest, EmptyStoreListsNoKeys) {
   auto keys = store_->list_keys();
   ASSERT_TRUE(keys);
   EXPECT_TRUE(keys->empty());
 }
 
-TEST_F(StoreTest, SecondVersionOneIsAlreadyExistsAndWritesNothing) {
+TEST_P(StoreTest, SecondVersionOneIsAlreadyExistsAndWritesNothing) {
   add(sample_version("release", 1));
   auto status = store_->add_key_version(sample_version("release", 1, "other"), "mallory");
   expect_error(status, ErrorCode::kAlreadyExists, "'release'");
@@ -195,26 +171,26 @@ TEST_F(StoreTest, SecondVersionOneIsAlreadyExistsAndWritesNothing) {
   EXPECT_EQ(audit->size(), 1U);
 }
 
-TEST_F(StoreTest, SkippingAVersionIsFailedPrecondition) {
+TEST_P(StoreTest, SkippingAVersionIsFailedPrecondition) {
   add(sample_version("release", 1));
   auto status = store_->add_key_version(sample_version("release", 3), "alice");
   expect_error(status, ErrorCode::kFailedPrecondition, "current is 1");
 }
 
-TEST_F(StoreTest, RepeatingTheCurrentVersionIsFailedPrecondition) {
+TEST_P(StoreTest, RepeatingTheCurrentVersionIsFailedPrecondition) {
   add(sample_version("release", 1));
   add(sample_version("release", 2));
   auto status = store_->add_key_version(sample_version("release", 2, "late"), "alice");
   expect_error(status, ErrorCode::kFailedPrecondition);
 }
 
-TEST_F(StoreTest, RotatingAMissingKeyIsFailedPrecondition) {
+TEST_P(StoreTest, RotatingAMissingKeyIsFailedPrecondition) {
   auto status = store_->add_key_version(sample_version("ghost", 2), "alice");
   expect_error(status, ErrorCode::kFailedPrecondition);
   EXPECT_FALSE(store_->get_key("ghost"));
 }
 
-TEST_F(StoreTest, ReusedFingerprintIsAlreadyExists) {
+TEST_P(StoreTest, ReusedFingerprintIsAlreadyExists) {
   add(sample_version("first", 1));
   KeyVersion copy = sample_version("second", 1);
   copy.public_key = sample_version("first", 1).public_key;
@@ -225,7 +201,7 @@ TEST_F(StoreTest, ReusedFingerprintIsAlreadyExists) {
   EXPECT_FALSE(store_->get_key("second"));
 }
 
-TEST_F(StoreTest, InconsistentVersionsAreInvalidArgument) {
+TEST_P(StoreTest, InconsistentVersionsAreInvalidArgument) {
   KeyVersion wrong_fingerprint = sample_version("release", 1);
   wrong_fingerprint.fingerprint = sample_version("other", 1).fingerprint;
   KeyVersion version_zero = sample_version("release", 0);
@@ -242,14 +218,15 @@ TEST_F(StoreTest, InconsistentVersionsAreInvalidArgument) {
   EXPECT_TRUE(keys->empty());
 }
 
-TEST_F(StoreTest, OversizedKeyMaterialIsResourceExhausted) {
+TEST_P(StoreTest, OversizedKeyMaterialIsResourceExhausted) {
   KeyVersion huge = sample_version("huge", 1);
   huge.key_attestation.assign(std::size_t{17} * 1024 * 1024, 0x5a);
   auto status = store_->add_key_version(huge, "alice");
-  expect_error(status, ErrorCode::kResourceExhausted, path_);
+  expect_error(status, ErrorCode::kResourceExhausted, name());
+  EXPECT_FALSE(store_->get_key("huge"));
 }
 
-TEST_F(StoreTest, MissingKeysAndVersionsAreNotFound) {
+TEST_P(StoreTest, MissingKeysAndVersionsAreNotFound) {
   add(sample_version("release", 1));
   auto key = store_->get_key("absent");
   expect_error(key, ErrorCode::kNotFound, "'absent'");
@@ -259,31 +236,29 @@ TEST_F(StoreTest, MissingKeysAndVersionsAreNotFound) {
   expect_error(version, ErrorCode::kNotFound, "version 2");
 }
 
-TEST_F(StoreTest, TamperedAlgorithmIsDataLossNamingTheKey) {
+TEST_P(StoreTest, TamperedAlgorithmIsDataLossNamingTheKey) {
   add(sample_version("release", 1));
   store_.reset();
-  ASSERT_EQ(raw_execute(path_, "UPDATE key_versions SET algorithm = 'rsa-1024'"), SQLITE_OK);
-  auto reopened = Store::open(path_, OpenMode::kExisting);
-  ASSERT_TRUE(reopened);
-  auto keys = (*reopened)->list_keys();
-  expect_error(keys, ErrorCode::kDataLoss, "key 'release'");
-  auto version = (*reopened)->key_version("release", 1);
+  execute("UPDATE key_versions SET algorithm = 'rsa-1024'");
+  reopen(OpenMode::kExisting);
+  auto keys = store_->list_keys();
+  expect_error(keys, ErrorCode::kDataLoss, name() + ": key 'release'");
+  auto version = store_->key_version("release", 1);
   expect_error(version, ErrorCode::kDataLoss);
 }
 
-TEST_F(StoreTest, SwappedPublicKeyIsDataLoss) {
+TEST_P(StoreTest, SwappedPublicKeyIsDataLoss) {
   add(sample_version("release", 1));
   store_.reset();
-  ASSERT_EQ(raw_execute(path_, "UPDATE key_versions SET public_key = x'3059'"), SQLITE_OK);
-  auto reopened = Store::open(path_, OpenMode::kExisting);
-  ASSERT_TRUE(reopened);
-  auto versions = (*reopened)->key_versions("release");
+  execute("UPDATE key_versions SET public_key = sealed_key");
+  reopen(OpenMode::kExisting);
+  auto versions = store_->key_versions("release");
   expect_error(versions, ErrorCode::kDataLoss, "fingerprint");
 }
 
 // --- audit -------------------------------------------------------------------------------------
 
-TEST_F(StoreTest, KeyVersionsWriteTheirAuditEvents) {
+TEST_P(StoreTest, KeyVersionsWriteTheirAuditEvents) {
   add(sample_version("release", 1));
   add(sample_version("release", 2));
   auto events = store_->list_audit(std::string("release"), 10);
@@ -302,7 +277,7 @@ TEST_F(StoreTest, KeyVersionsWriteTheirAuditEvents) {
   EXPECT_LT((*events)[0].id, (*events)[1].id);
 }
 
-TEST_F(StoreTest, AppendedEventsComeBackWithIdsAndTimes) {
+TEST_P(StoreTest, AppendedEventsComeBackWithIdsAndTimes) {
   AuditEvent event;
   event.actor = "ci-token-7";
   event.action = "sign";
@@ -328,7 +303,7 @@ TEST_F(StoreTest, AppendedEventsComeBackWithIdsAndTimes) {
   EXPECT_EQ((*events)[1].key_version, 4U);
 }
 
-TEST_F(StoreTest, ListAuditFiltersByKeyAndStopsAtTheLimit) {
+TEST_P(StoreTest, ListAuditFiltersByKeyAndStopsAtTheLimit) {
   add(sample_version("one", 1));
   add(sample_version("two", 1));
   add(sample_version("one", 2));
@@ -349,7 +324,7 @@ TEST_F(StoreTest, ListAuditFiltersByKeyAndStopsAtTheLimit) {
   EXPECT_TRUE(zero->empty());
 }
 
-TEST_F(StoreTest, AuditEventNeedsAnAction) {
+TEST_P(StoreTest, AuditEventNeedsAnAction) {
   AuditEvent event;
   event.actor = "alice";
   auto id = store_->append_audit(event);
@@ -359,7 +334,52 @@ TEST_F(StoreTest, AuditEventNeedsAnAction) {
   EXPECT_TRUE(events->empty());
 }
 
-TEST_F(StoreTest, AuditRowBreakingItsConstraintsIsRefusedAtOpen) {
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, testing::kBackends, testing::backend_name);
+
+// --- SQLite files ------------------------------------------------------------------------------
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = directory_.path("state.db");
+    auto opened = Store::open(path_, OpenMode::kCreate);
+    ASSERT_TRUE(opened) << opened.error().message();
+    store_ = std::move(*opened);
+  }
+
+  ScratchDirectory directory_;
+  std::string path_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(SqliteStoreTest, NewFileHasTheEnsignApplicationIdAndWriteAheadLog) {
+  store_.reset();
+  EXPECT_EQ(raw_text(path_, "PRAGMA application_id"), std::to_string(internal::kApplicationId));
+  EXPECT_EQ(raw_text(path_, "PRAGMA journal_mode"), "wal");
+}
+
+TEST_F(SqliteStoreTest, FilesAreOwnerOnlyWhateverTheUmask) {
+  store_.reset();
+  std::string path = directory_.path("private.db");
+  mode_t saved = ::umask(0);
+  auto opened = Store::open(path, OpenMode::kCreate);
+  ::umask(saved);
+  ASSERT_TRUE(opened) << opened.error().message();
+  ASSERT_TRUE((*opened)->add_key_version(sample_version("modes", 1), "alice"));
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    struct stat info {};
+    ASSERT_EQ(::stat(file.c_str(), &info), 0) << file;
+    EXPECT_EQ(info.st_mode & 0777, 0600U) << file;
+  }
+}
+
+TEST_F(SqliteStoreTest, CreateInAMissingDirectoryFailsNamingThePath) {
+  std::string path = directory_.path("absent/state.db");
+  auto opened = Store::open(path, OpenMode::kCreate);
+  expect_error(opened, ErrorCode::kNotFound, path);
+}
+
+TEST_F(SqliteStoreTest, AuditRowBreakingItsConstraintsIsRefusedAtOpen) {
   AuditEvent event;
   event.action = "sign";
   ASSERT_TRUE(store_->append_audit(event));

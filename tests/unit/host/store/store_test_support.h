@@ -1,22 +1,27 @@
 // store_test_support.h: fixtures the host store's tests share: directory listings, key versions
-// with consistent fingerprints, whole-file snapshots, and raw SQLite access for building foreign
-// or tampered files behind the store's back.
+// with consistent fingerprints, log heads and batches, whole-file snapshots, and raw SQLite access
+// for building foreign or tampered files behind the store's back.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/bytes.h"
 #include "crypto/keys.h"
 #include "host/store/internal/sqlite_handles.h"
 #include "host/store/store.h"
+#include "log/merkle.h"
 #include "support/scratch_directory.h"
 #include "support/text.h"
 
@@ -52,6 +57,57 @@ inline KeyVersion sample_version(
   key.fingerprint = crypto::key_fingerprint(key.public_key);
   key.created_at = 1'700'000'000 + version;
   return key;
+}
+
+// sample_log_head returns the head of a new, empty log with the origin `origin`.
+inline LogHead sample_log_head(const std::string& origin = "ensign.test/log") {
+  LogHead head;
+  head.origin = origin;
+  head.public_key = to_bytes("log spki");
+  head.sealed_key = to_bytes("sealed log key");
+  head.key_attestation = to_bytes("log key evidence");
+  head.sealed_state = to_bytes("state 0");
+  head.checkpoint = origin + "\n0\n";
+  return head;
+}
+
+// next_batch returns the batch that appends `entries` to `head`: their leaf hashes, the leaves
+// as level-0 nodes, and a state and checkpoint naming the new size. The store keeps the nodes
+// without checking them, so no inner node is needed.
+inline LogAppend next_batch(const LogHead& head, const std::vector<std::string>& entries) {
+  LogAppend batch;
+  batch.first_index = head.size;
+  batch.entries = entries;
+  for (std::size_t offset = 0; offset < entries.size(); ++offset) {
+    Bytes hash = log::leaf_hash(to_bytes(entries[offset]));
+    batch.leaf_hashes.push_back(hash);
+    batch.nodes.emplace_back(log::NodeId{.level = 0, .index = head.size + offset}, hash);
+  }
+  std::string size = std::to_string(head.size + entries.size());
+  batch.sealed_state = to_bytes("state " + size);
+  batch.checkpoint = head.origin + "\n" + size + "\n";
+  return batch;
+}
+
+// expect_children_succeed runs `work(index)` for index 0..count-1, each in a child process of its
+// own and all at once, and expects each to exit with 0 (work's result is the exit code).
+inline void expect_children_succeed(int count, const std::function<int(int)>& work) {
+  std::vector<pid_t> children;
+  for (int index = 0; index < count; ++index) {
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      // _exit: the child must not run the parent's test framework teardown.
+      ::_exit(work(index));
+    }
+    children.push_back(child);
+  }
+  for (pid_t child : children) {
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status)) << "child " << child << " crashed";
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "child " << child;
+  }
 }
 
 // read_all returns the bytes of the file at `path`, or nothing when it cannot be read.

@@ -1,6 +1,6 @@
 // json_reader.h: bounded, strict JSON parsing for the formats component, and typed access to
 // members that names the failing member's path in every error ("bundle.dsseEnvelope.payload:
-// expected a string"). Private to src/formats.
+// expected a string"), for every parser of outside JSON: the formats and the API's bodies.
 #pragma once
 
 #include <cstddef>
@@ -12,7 +12,7 @@
 #include "core/bytes.h"
 #include "core/result.h"
 
-namespace ensign::formats::internal {
+namespace ensign::formats {
 
 // JSON nested deeper than this is refused before it is built (in-toto predicates nest a few
 // levels; Sigstore bundles five).
@@ -87,4 +87,4 @@ class ObjectReader {
 // json_type_name returns "a string", "an object", ... for error messages.
 std::string_view json_type_name(const nlohmann::json& value);
 
-}  // namespace ensign::formats::internal
+}  // namespace ensign::formats

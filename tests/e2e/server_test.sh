@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# server_test.sh: ensignd over HTTPS on loopback. Remote signing with the same CLI, the bundle
+# checked with openssl and ensign verify; bearer tokens and their scopes (no, wrong, revoked and
+# other-key tokens refused, none of them in the server's log); bad bodies answered 4xx with a
+# JSON error and nothing signed; metrics and the OpenAPI document served.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/server_lib.sh"
+
+expect_exit 0 "$ensign" init
+expect_exit 0 "$ensign" key create release
+expect_exit 0 "$ensign" key create other
+release_token=$(token_for sign:release read)
+other_token=$(token_for sign:other)
+read_token=$(token_for read)
+revoked_token=$(token_for sign:release)
+revoked_id=$(echo "$revoked_token" | cut -d_ -f2)
+expect_exit 0 "$ensign" token revoke "$revoked_id"
+expect_exit 0 "$ensign" token list --json
+grep -q '"revoked"' "$work/out" || die "token list does not show the revocation"
+pass
+# The database keeps no token secret.
+for token in "$release_token" "$other_token" "$read_token"; do
+  secret=${token:21}
+  ! grep -aqF "$secret" "$ENSIGN_HOME/ensign.db" || die "a token secret is in the database"
+  pass
+done
+
+start_server
+
+# call METHOD PATH TOKEN [BODY]: curl, the answer in $work/body, prints the HTTP status.
+call() {
+  local auth=()
+  [ -n "$3" ] && auth=(-H "Authorization: Bearer $3")
+  curl -sS --cacert "$ca" -o "$work/body" -w '%{http_code}' -X "$1" "${auth[@]}" \
+       -H 'Content-Type: application/json' ${4:+--data-binary "$4"} "$url$2"
+}
+expect_status() {
+  local want=$1
+  shift
+  local got
+  got=$(call "$@")
+  [ "$got" = "$want" ] || { cat "$work/body"; die "expected HTTP $want, got $got: $*"; }
+  pass
+}
+expect_json_error() {
+  grep -q '"error":{"code":"[A-Za-z]*","message":"' "$work/body" || { cat "$work/body"; die "not a JSON error"; }
+  pass
+}
+
+expect_status 200 GET /v1/health ""
+grep -q '"status":"ok"' "$work/body" || die "health"
+expect_status 200 GET /v1/openapi.yaml ""
+grep -q '^openapi: 3' "$work/body" || die "the OpenAPI document is not served"
+pass
+
+# Remote signing with the same CLI: only the digest travels.
+echo "release artifact" > app.tar.gz
+export ENSIGN_URL=$url ENSIGN_CA_CERT=$ca ENSIGN_TOKEN=$release_token
+expect_exit 0 "$ensign" sign --key release app.tar.gz
+[ -s app.tar.gz.sigstore.json ] || die "no bundle written"
+grep -q '"tlogEntries"' app.tar.gz.sigstore.json || die "the bundle has no log entry"
+pass
+echo "dsse payload" > statement.json
+expect_exit 0 "$ensign" sign --key release --dsse --payload-type application/json statement.json
+unset ENSIGN_URL ENSIGN_CA_CERT ENSIGN_TOKEN
+# The bundle verifies locally and with openssl.
+expect_exit 0 "$ensign" verify --key release --bundle app.tar.gz.sigstore.json app.tar.gz
+expect_exit 0 "$ensign" verify --key release --bundle statement.json.sigstore.json statement.json
+expect_exit 0 "$ensign" key export-public release -o release.pub.pem
+bundle_signature app.tar.gz.sigstore.json app.sig
+expect_exit 0 openssl dgst -sha256 -verify release.pub.pem -signature app.sig app.tar.gz
+# The remote CLI refuses a server it cannot authenticate.
+ENSIGN_URL=$url ENSIGN_TOKEN=$release_token expect_exit 1 "$ensign" sign --key release app.tar.gz
+expect_stderr "ENSIGN_CA_CERT"
+
+digest=$(openssl dgst -sha256 -binary app.tar.gz | base64 -w0)
+body="{\"digest\":\"$digest\"}"
+log_size() { call GET /v1/health "" >/dev/null; sed -n 's/.*"logSize":\([0-9]*\).*/\1/p' "$work/body"; }
+size_before=$(log_size)
+
+# Authentication and scopes: all refused, and nothing is signed.
+expect_status 401 POST /v1/keys/release/sign "" "$body"
+expect_json_error
+expect_status 401 POST /v1/keys/release/sign "ens_0123456789abcdef_$(head -c32 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d =)" "$body"
+expect_status 401 POST /v1/keys/release/sign "not-a-token" "$body"
+expect_status 401 POST /v1/keys/release/sign "${release_token%?}x" "$body"
+expect_status 401 POST /v1/keys/release/sign "$revoked_token" "$body"
+expect_status 403 POST /v1/keys/release/sign "$other_token" "$body"
+expect_json_error
+expect_status 403 POST /v1/keys/release/sign "$read_token" "$body"
+expect_status 403 POST /v1/keys "$release_token" '{"name":"sneaky"}'
+expect_status 401 GET /v1/keys ""
+expect_status 200 GET /v1/keys "$read_token"
+expect_status 200 GET /v1/keys/release "$release_token"
+
+# Bad input: 4xx with a JSON error body.
+expect_status 400 POST /v1/keys/release/sign "$release_token" '{"digest":'
+expect_json_error
+expect_status 400 POST /v1/keys/release/sign "$release_token" "{\"digest\":\"$digest\",\"extra\":1}"
+expect_status 400 POST /v1/keys/release/sign "$release_token" '{"digest":"AAAA"}'
+expect_status 400 POST /v1/keys/release/sign "$release_token" '{"digest":"not base64!"}'
+expect_status 400 POST /v1/keys/release/sign "$release_token" "{\"digest\":\"$digest\",\"message\":\"AA==\"}"
+expect_status 400 POST /v1/keys/release/sign "$release_token" '[]'
+expect_status 400 POST /v1/keys/release/sign "$release_token" "$(printf '%.0s[' $(seq 100))"
+expect_status 404 POST /v1/keys/absent/sign "$(token_for admin)" "$body"
+expect_json_error
+expect_status 404 GET /v1/nothing-here ""
+expect_json_error
+head -c 7000000 /dev/zero | tr '\0' 'A' > big.json
+got=$(curl -sS --cacert "$ca" -o "$work/body" -w '%{http_code}' -H "Authorization: Bearer $release_token" \
+  --data-binary @big.json "$url/v1/keys/release/sign")
+[ "$got" = 413 ] || die "an oversize body got HTTP $got"
+pass
+expect_status 400 GET "/v1/keys/release?version=abc" "$read_token"
+expect_status 400 GET "/v1/attestation?nonce=" "$read_token"
+[ "$(log_size)" = "$size_before" ] || die "a refused request reached the log"
+pass
+
+# One good request through curl, an attestation, the log.
+expect_status 200 POST /v1/keys/release/sign "$release_token" "$body"
+grep -q '"tlogEntries"' "$work/body" || die "the signed bundle has no log entry"
+pass
+[ "$(log_size)" = "$((size_before + 1))" ] || die "the log did not grow by one"
+pass
+expect_status 200 GET "/v1/attestation?nonce=$(echo -n nonce | base64)" "$read_token"
+grep -q '"evidence":"' "$work/body" || die "no evidence"
+pass
+expect_status 200 GET /v1/log/checkpoint "$read_token"
+head -1 "$work/body" | grep -q '^ensign.local/log-' || die "not a checkpoint"
+pass
+expect_status 200 GET "/v1/log/entries?start=0&count=2" "$read_token"
+expect_status 400 GET "/v1/log/entries?count=100000" "$read_token"
+expect_status 200 GET /metrics "$read_token"
+grep -q '^ensign_signatures_total [1-9]' "$work/body" || die "metrics lack the signatures"
+grep -q '^ensign_auth_refusals_total [1-9]' "$work/body" || die "metrics lack the refusals"
+pass
+
+# The server's log names refusals but holds no presented token.
+stop_server
+grep -q "refused POST /v1/keys/release/sign" "$work/server.log" || die "refusals are not logged"
+pass
+for token in "$release_token" "$other_token" "$read_token" "$revoked_token"; do
+  ! grep -qF "${token:21}" "$work/server.log" || die "a token is in the server's log"
+  pass
+done
+finish
