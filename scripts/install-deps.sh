@@ -9,9 +9,12 @@ packages=(
   libtss2-dev   # tpm2-tss (ESYS, TCTIs, Tss2_MU, Tss2_RC): the tpm platform
   nlohmann-json3-dev libcli11-dev libseccomp-dev libsqlite3-dev sqlite3 xxd
   libpqxx-dev postgresql   # the PostgreSQL store; the server for its tests' throwaway clusters
+  libcpp-httplib-dev   # ensignd's HTTPS server and the CLI's remote client
+  curl   # test-only: the end-to-end tests' plain HTTPS client
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   nodejs npm   # test-only: @sigstore/verify and jose, the interoperability peers
   swtpm swtpm-tools tpm2-tools   # test-only: a real TPM emulator and the TCG's tools
+  wrk   # bench-only: the HTTP load generator for the server benchmark
 )
 
 missing=()
