@@ -6,6 +6,7 @@
 #include "core/file.h"
 #include "core/time.h"
 #include "crypto/keys.h"
+#include "formats/api_requests.h"
 #include "host/key_service.h"
 #include "enclave/protocol/messages.h"
 #include "host/state.h"
@@ -29,20 +30,22 @@ void print_key_version(const nlohmann::json& key, std::string_view verb) {
 // run_create_or_rotate returns the new version as key_version_json describes it.
 Result<nlohmann::json> run_create_or_rotate(Context& context, const KeyOptions& options,
                                             bool rotate) {
+  std::optional<crypto::KeyAlgorithm> algorithm;
+  if (!rotate) {
+    ENSIGN_TRY(parsed, crypto::parse_key_algorithm(options.algorithm));
+    algorithm = parsed;
+  }
   ENSIGN_TRY(remote, context.remote());
   if (remote != nullptr) {
     if (!enclave::protocol::is_valid_key_id(options.name)) {
       return fail(ErrorCode::kInvalidArgument, "'" + options.name + "' is not a key name");
     }
-    return rotate ? remote->post_json("/v1/keys/" + options.name + "/rotate", nlohmann::json::object())
-                  : remote->post_json("/v1/keys", {{"name", options.name},
-                                                   {"algorithm", options.algorithm}});
+    return rotate ? remote->post_json("/v1/keys/" + options.name + "/rotate", "{}")
+                  : remote->post_json("/v1/keys", formats::encode_create_key_request(
+                                                      {options.name, *algorithm}));
   }
   ENSIGN_TRY(store, context.store());
-  std::optional<crypto::KeyAlgorithm> algorithm;
   if (!rotate) {
-    ENSIGN_TRY(parsed, crypto::parse_key_algorithm(options.algorithm));
-    algorithm = parsed;
     // Refuse a taken name before paying for a key generation.
     if (store->get_key(options.name)) {
       return fail(ErrorCode::kAlreadyExists, "key '" + options.name +

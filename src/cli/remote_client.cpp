@@ -102,9 +102,9 @@ Result<std::string> RemoteClient::get(const std::string& path) {
   return answer_of(url_, path, connection_->http.Get(path.c_str(), connection_->headers));
 }
 
-Result<std::string> RemoteClient::post(const std::string& path, const nlohmann::json& body) {
+Result<std::string> RemoteClient::post(const std::string& path, const std::string& body) {
   return answer_of(url_, path,
-                   connection_->http.Post(path.c_str(), connection_->headers, body.dump(),
+                   connection_->http.Post(path.c_str(), connection_->headers, body,
                                           "application/json"));
 }
 
@@ -113,7 +113,7 @@ Result<nlohmann::json> RemoteClient::get_json(const std::string& path) {
 }
 
 Result<nlohmann::json> RemoteClient::post_json(const std::string& path,
-                                               const nlohmann::json& body) {
+                                               const std::string& body) {
   return parse_answer(post(path, body));
 }
 

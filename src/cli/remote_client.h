@@ -28,11 +28,12 @@ class RemoteClient {
   // get / post return the body of a 2xx answer; any other answer fails with the server's JSON
   // error (its code mapped back from the HTTP status), and a transport failure with Unavailable.
   Result<std::string> get(const std::string& path);
-  Result<std::string> post(const std::string& path, const nlohmann::json& body);
+  // `body` is JSON text (formats/api_requests.h encodes the request bodies).
+  Result<std::string> post(const std::string& path, const std::string& body);
 
   // get_json / post_json parse the answer as JSON.
   Result<nlohmann::json> get_json(const std::string& path);
-  Result<nlohmann::json> post_json(const std::string& path, const nlohmann::json& body);
+  Result<nlohmann::json> post_json(const std::string& path, const std::string& body);
 
  private:
   struct Connection;

@@ -7,6 +7,7 @@
 #include "core/file.h"
 #include "crypto/hash.h"
 #include "crypto/keys.h"
+#include "formats/api_requests.h"
 #include "host/key_service.h"
 #include "host/state.h"
 
@@ -29,22 +30,24 @@ std::string default_bundle_path(const SignOptions& options) {
 
 // sign_body is the POST /v1/keys/NAME/sign body: the DSSE payload, the artifact's digest when
 // the key signs digests, else the artifact (Ed25519).
-Result<nlohmann::json> sign_body(const SignOptions& options, crypto::KeyAlgorithm algorithm) {
-  nlohmann::json body;
+Result<std::string> sign_body(const SignOptions& options, crypto::KeyAlgorithm algorithm) {
+  formats::SignRequest request;
   if (options.dsse) {
     ENSIGN_TRY(payload, read_file(options.file, formats::kMaxDssePayloadSize));
-    body["dsse"] = {{"payloadType", options.payload_type}, {"payload", base64_encode(payload)}};
+    request.input = formats::SignRequest::Input::kDsse;
+    request.payload_type = options.payload_type;
+    request.data = std::move(payload);
   } else if (auto hash_algorithm = crypto::signature_hash(algorithm)) {
     ENSIGN_TRY(digest, crypto::hash_file(*hash_algorithm, options.file));
-    body["digest"] = base64_encode(digest);
+    request.input = formats::SignRequest::Input::kDigest;
+    request.data = std::move(digest);
   } else {
     ENSIGN_TRY(message, read_file(options.file, enclave::protocol::kMaxSignMessageSize));
-    body["message"] = base64_encode(message);
+    request.input = formats::SignRequest::Input::kMessage;
+    request.data = std::move(message);
   }
-  if (options.no_attestation) {
-    body["keyAttestation"] = false;
-  }
-  return body;
+  request.key_attestation = !options.no_attestation;
+  return formats::encode_sign_request(request);
 }
 
 // run_remote_sign has ensignd sign: only the digest (or the payload) leaves this machine.

@@ -1,6 +1,6 @@
 // key_routes.cpp: /v1/keys: list, create, show, rotate and the public key.
 #include "crypto/keys.h"
-#include "formats/json_reader.h"
+#include "formats/api_requests.h"
 #include "host/auth/scopes.h"
 #include "host/key_service.h"
 #include "host/key_view.h"
@@ -10,8 +10,6 @@
 
 namespace ensign::host::server {
 namespace {
-
-constexpr std::size_t kMaxKeyRequestSize = 4096;
 
 Result<nlohmann::json> list_keys(ApiContext& api) {
   ENSIGN_TRY(keys, api.store.list_keys());
@@ -24,15 +22,9 @@ Result<nlohmann::json> list_keys(ApiContext& api) {
 
 Result<nlohmann::json> create_key(ApiContext& api, const Caller& caller,
                                   const std::string& body) {
-  ENSIGN_TRY(document, formats::parse_json(as_bytes(body), kMaxKeyRequestSize, "request body"));
-  ENSIGN_TRY(reader, formats::ObjectReader::of(document, "request"));
-  ENSIGN_CHECK(reader.only({"name", "algorithm"}));
-  ENSIGN_TRY(name, reader.string("name"));
-  ENSIGN_TRY(algorithm_name, reader.optional_string("algorithm"));
-  ENSIGN_TRY(algorithm,
-             crypto::parse_key_algorithm(algorithm_name.empty() ? "ecdsa-p256" : algorithm_name));
+  ENSIGN_TRY(request, formats::decode_create_key_request(body));
   KeyService service(api.store, api.enclave, caller.actor);
-  ENSIGN_TRY(created, service.create_key(name, algorithm));
+  ENSIGN_TRY(created, service.create_key(request.name, request.algorithm));
   return key_version_json(created, std::nullopt);
 }
 

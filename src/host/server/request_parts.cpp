@@ -1,8 +1,9 @@
 #include "host/server/request_parts.h"
 
-#include <charconv>
 #include <limits>
 #include <string>
+
+#include "formats/api_requests.h"
 
 namespace ensign::host::server {
 
@@ -11,15 +12,8 @@ Result<std::optional<std::uint64_t>> query_integer(const httplib::Request& reque
   if (!request.has_param(name)) {
     return std::optional<std::uint64_t>();
   }
-  std::string text = request.get_param_value(name);
-  std::uint64_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
-      value > largest) {
-    return fail(ErrorCode::kInvalidArgument, std::string("query parameter ") + name +
-                                                 " must be a whole number from 0 to " +
-                                                 std::to_string(largest));
-  }
+  ENSIGN_TRY(value,
+             formats::decode_query_integer(request.get_param_value(name), name, largest));
   return std::optional<std::uint64_t>(value);
 }
 

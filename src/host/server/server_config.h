@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <string>
 
+#include "formats/api_requests.h"
+
 namespace ensign::host::server {
 
 struct ServerConfig {
@@ -19,8 +21,8 @@ struct ServerConfig {
   std::size_t threads = 16;      // connections served at once
   std::size_t batch_max_items = 64;
   std::chrono::microseconds batch_max_wait{1000};
-  // The largest request body: a base64 message of kMaxSignMessageSize fits, with room for JSON.
-  std::size_t max_body_size = 6 * 1024 * 1024;
+  // The largest request body: the largest sign request (a base64 message of 4 MiB).
+  std::size_t max_body_size = formats::kMaxSignRequestSize;
 };
 
 }  // namespace ensign::host::server

@@ -1,11 +1,8 @@
-// sign_routes.cpp: POST /v1/keys/NAME/sign. The body names what to sign, exactly one of
-//   {"digest": B64}                                  the artifact's digest (ECDSA keys)
-//   {"message": B64}                                 the artifact itself (at most 4 MiB)
-//   {"dsse": {"payloadType": T, "payload": B64}}     a DSSE payload
-// with "keyAttestation": false to leave the key's attestation out of the bundle. The answer is
-// the Sigstore bundle, its signature logged (and durable) before it is sent.
+// sign_routes.cpp: POST /v1/keys/NAME/sign. The body (formats/api_requests.h) names the digest,
+// the artifact (at most 4 MiB) or a DSSE payload. The answer is the Sigstore bundle, its
+// signature logged (and durable) before it is sent.
 #include "formats/bundle.h"
-#include "formats/json_reader.h"
+#include "formats/api_requests.h"
 #include "host/auth/scopes.h"
 #include "host/key_service.h"
 #include "host/server/api_context.h"
@@ -15,50 +12,25 @@
 namespace ensign::host::server {
 namespace {
 
-Result<bool> optional_bool(const formats::ObjectReader& reader, std::string_view key,
-                           bool fallback) {
-  if (!reader.has(key)) {
-    return fallback;
-  }
-  ENSIGN_TRY(value, reader.required(key));
-  if (!value->is_boolean()) {
-    return formats::invalid(reader.member_path(key), "expected true or false");
-  }
-  return value->get<bool>();
-}
-
 Result<formats::Bundle> sign(ApiContext& api, const Caller& caller, const std::string& key,
                              const std::string& body) {
-  ENSIGN_TRY(document, formats::parse_json(as_bytes(body), api.config.max_body_size,
-                                           "request body"));
-  ENSIGN_TRY(reader, formats::ObjectReader::of(document, "request"));
-  ENSIGN_CHECK(reader.only({"digest", "message", "dsse", "keyAttestation"}));
-  int inputs = int{reader.has("digest")} + int{reader.has("message")} + int{reader.has("dsse")};
-  if (inputs != 1) {
-    return fail(ErrorCode::kInvalidArgument,
-                "request: give exactly one of digest, message and dsse");
-  }
+  ENSIGN_TRY(request, formats::decode_sign_request(body));
   SignOptions options;
   options.audit = false;  // the log records every signature, in the batch's one commit
-  ENSIGN_TRY(attach, optional_bool(reader, "keyAttestation", true));
-  options.attach_key_attestation = attach;
+  options.attach_key_attestation = request.key_attestation;
   KeyService service(api.store, api.enclave, caller.actor,
                      [&api](enclave::protocol::SignItem item) {
                        return api.batcher.sign(std::move(item));
                      });
-  if (reader.has("digest")) {
-    ENSIGN_TRY(digest, reader.base64("digest"));
-    return service.sign_digest(key, digest, options);
+  switch (request.input) {
+    case formats::SignRequest::Input::kDigest:
+      return service.sign_digest(key, request.data, options);
+    case formats::SignRequest::Input::kMessage:
+      return service.sign_message(key, request.data, options);
+    case formats::SignRequest::Input::kDsse:
+      break;
   }
-  if (reader.has("message")) {
-    ENSIGN_TRY(message, reader.base64("message", true));
-    return service.sign_message(key, message, options);
-  }
-  ENSIGN_TRY(dsse, reader.object("dsse"));
-  ENSIGN_CHECK(dsse.only({"payloadType", "payload"}));
-  ENSIGN_TRY(payload_type, dsse.string("payloadType"));
-  ENSIGN_TRY(payload, dsse.base64("payload", true));
-  return service.sign_dsse(key, payload_type, payload, options);
+  return service.sign_dsse(key, request.payload_type, request.data, options);
 }
 
 }  // namespace

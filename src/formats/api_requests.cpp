@@ -1,0 +1,114 @@
+#include "formats/api_requests.h"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "formats/json_reader.h"
+
+namespace ensign::formats {
+namespace {
+
+Result<bool> optional_bool(const ObjectReader& reader, std::string_view key, bool fallback) {
+  if (!reader.has(key)) {
+    return fallback;
+  }
+  ENSIGN_TRY(value, reader.required(key));
+  if (!value->is_boolean()) {
+    return invalid(reader.member_path(key), "expected true or false");
+  }
+  return value->get<bool>();
+}
+
+Result<ObjectReader> read_body(const nlohmann::json& document) {
+  return ObjectReader::of(document, "request");
+}
+
+}  // namespace
+
+Result<CreateKeyRequest> decode_create_key_request(std::string_view body) {
+  ENSIGN_TRY(document, parse_json(as_bytes(body), kMaxCreateKeyRequestSize, "request body"));
+  ENSIGN_TRY(reader, read_body(document));
+  ENSIGN_CHECK(reader.only({"name", "algorithm"}));
+  CreateKeyRequest request;
+  ENSIGN_TRY(name, reader.string("name"));
+  request.name = std::move(name);
+  ENSIGN_TRY(algorithm_name, reader.optional_string("algorithm"));
+  if (!algorithm_name.empty()) {
+    ENSIGN_TRY(algorithm, crypto::parse_key_algorithm(algorithm_name));
+    request.algorithm = algorithm;
+  }
+  return request;
+}
+
+std::string encode_create_key_request(const CreateKeyRequest& request) {
+  return nlohmann::json{{"name", request.name},
+                        {"algorithm", crypto::key_algorithm_name(request.algorithm)}}
+      .dump();
+}
+
+Result<SignRequest> decode_sign_request(std::string_view body) {
+  ENSIGN_TRY(document, parse_json(as_bytes(body), kMaxSignRequestSize, "request body"));
+  ENSIGN_TRY(reader, read_body(document));
+  ENSIGN_CHECK(reader.only({"digest", "message", "dsse", "keyAttestation"}));
+  int inputs = int{reader.has("digest")} + int{reader.has("message")} + int{reader.has("dsse")};
+  if (inputs != 1) {
+    return fail(ErrorCode::kInvalidArgument,
+                "request: give exactly one of digest, message and dsse");
+  }
+  SignRequest request;
+  ENSIGN_TRY(key_attestation, optional_bool(reader, "keyAttestation", true));
+  request.key_attestation = key_attestation;
+  if (reader.has("digest")) {
+    ENSIGN_TRY(digest, reader.base64("digest"));
+    request.input = SignRequest::Input::kDigest;
+    request.data = std::move(digest);
+  } else if (reader.has("message")) {
+    ENSIGN_TRY(message, reader.base64("message", true));
+    request.input = SignRequest::Input::kMessage;
+    request.data = std::move(message);
+  } else {
+    ENSIGN_TRY(dsse, reader.object("dsse"));
+    ENSIGN_CHECK(dsse.only({"payloadType", "payload"}));
+    ENSIGN_TRY(payload_type, dsse.string("payloadType"));
+    ENSIGN_TRY(payload, dsse.base64("payload", true));
+    request.input = SignRequest::Input::kDsse;
+    request.payload_type = std::move(payload_type);
+    request.data = std::move(payload);
+  }
+  return request;
+}
+
+std::string encode_sign_request(const SignRequest& request) {
+  nlohmann::json body;
+  switch (request.input) {
+    case SignRequest::Input::kDigest:
+      body["digest"] = base64_encode(request.data);
+      break;
+    case SignRequest::Input::kMessage:
+      body["message"] = base64_encode(request.data);
+      break;
+    case SignRequest::Input::kDsse:
+      body["dsse"] = {{"payloadType", request.payload_type},
+                      {"payload", base64_encode(request.data)}};
+      break;
+  }
+  if (!request.key_attestation) {
+    body["keyAttestation"] = false;
+  }
+  return body.dump();
+}
+
+Result<std::uint64_t> decode_query_integer(std::string_view text, std::string_view name,
+                                           std::uint64_t largest) {
+  std::uint64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
+      value > largest) {
+    return fail(ErrorCode::kInvalidArgument, "query parameter " + std::string(name) +
+                                                 " must be a whole number from 0 to " +
+                                                 std::to_string(largest));
+  }
+  return value;
+}
+
+}  // namespace ensign::formats
