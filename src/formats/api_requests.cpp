@@ -98,15 +98,15 @@ std::string encode_sign_request(const SignRequest& request) {
   return body.dump();
 }
 
-Result<std::uint64_t> decode_query_integer(std::string_view text, std::string_view name,
+Result<std::uint64_t> decode_query_integer(std::string_view text,
+                                           std::string_view name,
                                            std::uint64_t largest) {
   std::uint64_t value = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
-      value > largest) {
-    return fail(ErrorCode::kInvalidArgument, "query parameter " + std::string(name) +
-                                                 " must be a whole number from 0 to " +
-                                                 std::to_string(largest));
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value > largest) {
+    return fail(ErrorCode::kInvalidArgument,
+                "query parameter " + std::string(name) + " must be a whole number from 0 to " +
+                    std::to_string(largest));
   }
   return value;
 }

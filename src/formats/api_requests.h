@@ -47,7 +47,8 @@ Result<SignRequest> decode_sign_request(std::string_view body);
 std::string encode_sign_request(const SignRequest& request);
 
 // decode_query_integer reads query parameter `name`'s text as a decimal in 0..`largest`.
-Result<std::uint64_t> decode_query_integer(std::string_view text, std::string_view name,
+Result<std::uint64_t> decode_query_integer(std::string_view text,
+                                           std::string_view name,
                                            std::uint64_t largest);
 
 }  // namespace ensign::formats

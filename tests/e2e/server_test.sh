@@ -2,7 +2,8 @@
 # server_test.sh: ensignd over HTTPS on loopback. Remote signing with the same CLI, the bundle
 # checked with openssl and ensign verify; bearer tokens and their scopes (no, wrong, revoked and
 # other-key tokens refused, none of them in the server's log); bad bodies answered 4xx with a
-# JSON error and nothing signed; metrics and the OpenAPI document served.
+# JSON error and nothing signed; metrics and the OpenAPI document served; the log's inclusion and
+# consistency proofs checked by an independent RFC 9162 verifier and by the remote CLI.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/server_lib.sh"
 
@@ -120,6 +121,7 @@ pass
 expect_status 200 POST /v1/keys/release/sign "$release_token" "$body"
 grep -q '"tlogEntries"' "$work/body" || die "the signed bundle has no log entry"
 pass
+cp "$work/body" curl.sigstore.json
 [ "$(log_size)" = "$((size_before + 1))" ] || die "the log did not grow by one"
 pass
 expect_status 200 GET "/v1/attestation?nonce=$(echo -n nonce | base64)" "$read_token"
@@ -130,6 +132,51 @@ head -1 "$work/body" | grep -q '^ensign.local/log-' || die "not a checkpoint"
 pass
 expect_status 200 GET "/v1/log/entries?start=0&count=2" "$read_token"
 expect_status 400 GET "/v1/log/entries?count=100000" "$read_token"
+
+# An auditor's check over HTTPS with code of its own (tests/support/rfc9162_check.js): the
+# entry curl's bundle names is in the signed tree, and an early tree is a prefix of today's.
+json_field() { node -e 'const v = JSON.parse(require("fs").readFileSync(process.argv[1]));
+  process.stdout.write(String(process.argv[2].split(".").reduce((o, k) => o[k], v)))' "$@"; }
+index=$(json_field curl.sigstore.json verificationMaterial.tlogEntries.0.logIndex)
+expect_status 200 GET /v1/log/public-key "$read_token"
+cp "$work/body" log.pub.pem
+expect_status 200 GET "/v1/log/entries?start=$index&count=1" "$read_token"
+json_field "$work/body" entries.0.body > entry.json
+check=$ENSIGN_SOURCE_DIR/tests/support/rfc9162_check.js
+expect_status 200 GET "/v1/log/proof/inclusion?index=$index" "$read_token"
+expect_exit 0 node "$check" inclusion "$work/body" entry.json log.pub.pem
+leaf=$(json_field "$work/body" leaf_hash | tr '+/' '-_' | tr -d =)
+expect_status 200 GET "/v1/log/proof/inclusion?leaf_hash=$leaf" "$read_token"
+expect_exit 0 node "$check" inclusion "$work/body" entry.json log.pub.pem
+echo '{"tampered":true}' > tampered.json
+expect_exit 1 node "$check" inclusion "$work/body" tampered.json log.pub.pem
+expect_exit 1 node "$check" inclusion "$work/body" entry.json release.pub.pem   # not the log key
+size=$(log_size)
+expect_status 200 GET "/v1/log/proof/consistency?first=1&second=$size" "$read_token"
+expect_exit 0 node "$check" consistency "$work/body" log.pub.pem
+expect_status 200 GET "/v1/log/proof/consistency?first=2" "$read_token"
+expect_exit 0 node "$check" consistency "$work/body" log.pub.pem
+node -e 'const fs = require("fs"), p = JSON.parse(fs.readFileSync(process.argv[1]));
+  p.proof[0] = Buffer.alloc(32).toString("base64"); fs.writeFileSync(process.argv[1], JSON.stringify(p))' "$work/body"
+expect_exit 1 node "$check" consistency "$work/body" log.pub.pem   # a changed hash
+expect_status 200 GET "/v1/log/checkpoint?size=1" "$read_token"
+sed -n 2p "$work/body" | grep -qx 1 || die "the checkpoint of size 1 is not of size 1"
+pass
+expect_status 400 GET "/v1/log/proof/inclusion?index=0&leaf_hash=$leaf" "$read_token"
+expect_json_error
+expect_status 400 GET "/v1/log/proof/inclusion" "$read_token"
+expect_status 404 GET "/v1/log/proof/inclusion?index=$size" "$read_token"
+expect_status 400 GET "/v1/log/proof/consistency?first=0" "$read_token"
+expect_status 400 GET "/v1/log/proof/consistency" "$read_token"
+expect_status 401 GET "/v1/log/proof/inclusion?index=0" ""
+# The remote CLI asks the server, and checks the proof it answers.
+ENSIGN_URL=$url ENSIGN_CA_CERT=$ca ENSIGN_TOKEN=$read_token \
+  expect_exit 0 "$ensign" log proof --index "$index" --json
+grep -q "\"index\": *$index" "$work/out" || die "the remote proof is not of entry $index"
+pass
+ENSIGN_URL=$url ENSIGN_CA_CERT=$ca ENSIGN_TOKEN=$read_token expect_exit 0 "$ensign" log checkpoint
+head -1 "$work/out" | grep -q '^ensign.local/log-' || die "the remote checkpoint is not one"
+pass
 expect_status 200 GET /metrics "$read_token"
 grep -q '^ensign_signatures_total [1-9]' "$work/body" || die "metrics lack the signatures"
 grep -q '^ensign_auth_refusals_total [1-9]' "$work/body" || die "metrics lack the refusals"

@@ -1,8 +1,8 @@
 // api_request_fuzzer.cpp: libFuzzer target for what ensignd reads from a request before it acts:
 // the POST /v1/keys/NAME/sign and POST /v1/keys bodies, a query integer, and the bearer token,
-// checked against a store that holds one real token. The first byte picks the decoder. What a
-// body decoder accepts must encode back to a body that decodes the same, and a token must be
-// refused unless it is exactly the issued one.
+// checked against a store that holds one real token; and what the CLI's remote mode reads back,
+// an inclusion proof. The first byte picks the decoder. What a decoder accepts must encode back
+// to text that decodes the same, and a token must be refused unless it is exactly the issued one.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -10,6 +10,7 @@
 
 #include "formats/api_requests.h"
 #include "host/auth/tokens.h"
+#include "host/log_proof_json.h"
 #include "host/store/store.h"
 #include "support/scratch_directory.h"
 
@@ -55,6 +56,18 @@ struct TokenFixture {
   }
 };
 
+void check_inclusion_proof(std::string_view text) {
+  auto proof = ensign::host::read_inclusion_proof_json(text);
+  if (!proof) {
+    return;
+  }
+  auto json = ensign::host::inclusion_proof_json(*proof);
+  auto again = ensign::host::read_inclusion_proof_json(json.dump());
+  if (!again || ensign::host::inclusion_proof_json(*again) != json) {
+    __builtin_trap();
+  }
+}
+
 void check_token(std::string_view presented) {
   static TokenFixture fixture;
   auto record = ensign::host::auth::authenticate(*fixture.store, presented);
@@ -70,19 +83,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return -1;
   }
   std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 4) {
+  switch (data[0] % 5) {
     case 0:
       check_round_trip(input, decode_sign_request, ensign::formats::encode_sign_request);
       break;
     case 1:
-      check_round_trip(input, decode_create_key_request,
-                       ensign::formats::encode_create_key_request);
+      check_round_trip(
+          input, decode_create_key_request, ensign::formats::encode_create_key_request);
       break;
     case 2:
       static_cast<void>(ensign::formats::decode_query_integer(input, "fuzz", 1u << 31));
       break;
-    default:
+    case 3:
       check_token(input);
+      break;
+    default:
+      check_inclusion_proof(input);
       break;
   }
   return 0;

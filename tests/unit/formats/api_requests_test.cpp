@@ -37,21 +37,22 @@ TEST(SignRequestTest, DecodesEachInput) {
 
 TEST(SignRequestTest, RefusesAnythingButExactlyOneInput) {
   EXPECT_NE(error_of(decode_sign_request("{}")).find("exactly one"), std::string::npos);
-  EXPECT_NE(error_of(decode_sign_request(R"({"digest":"AA==","message":"AA=="})"))
-                .find("exactly one"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(decode_sign_request(R"({"digest":"AA==","message":"AA=="})")).find("exactly one"),
+      std::string::npos);
 }
 
 TEST(SignRequestTest, RefusesMalformedMembers) {
-  for (const char* body : {
-           R"({"digest":"AA==","extra":1})",          // unknown member
-           R"({"digest":""})",                        // an empty digest
-           R"({"digest":"not base64!"})",             // bad encoding
-           R"({"digest":7})",                         // wrong type
-           R"({"digest":"AA==","keyAttestation":"no"})",
-           R"({"dsse":{"payload":"AA=="}})",          // no payloadType
-           R"({"dsse":{"payloadType":"t","payload":"AA==","x":1}})",
-           R"([])", "not json", ""}) {
+  for (const char* body : {R"({"digest":"AA==","extra":1})",  // unknown member
+                           R"({"digest":""})",                // an empty digest
+                           R"({"digest":"not base64!"})",     // bad encoding
+                           R"({"digest":7})",                 // wrong type
+                           R"({"digest":"AA==","keyAttestation":"no"})",
+                           R"({"dsse":{"payload":"AA=="}})",  // no payloadType
+                           R"({"dsse":{"payloadType":"t","payload":"AA==","x":1}})",
+                           R"([])",
+                           "not json",
+                           ""}) {
     auto request = decode_sign_request(body);
     ASSERT_FALSE(request) << body;
     EXPECT_EQ(request.error().code(), ErrorCode::kInvalidArgument) << body;
@@ -103,8 +104,8 @@ TEST(QueryIntegerTest, AcceptsDecimalsInRangeOnly) {
   auto largest = decode_query_integer("10", "start", 10);
   ASSERT_TRUE(largest) << error_of(largest);
   EXPECT_EQ(*largest, 10u);
-  for (const char* text : {"", "11", "-1", "+1", " 1", "1 ", "0x1", "1e3",
-                           "18446744073709551616"}) {
+  for (const char* text :
+       {"", "11", "-1", "+1", " 1", "1 ", "0x1", "1e3", "18446744073709551616"}) {
     auto value = decode_query_integer(text, "start", 10);
     ASSERT_FALSE(value) << text;
     EXPECT_NE(value.error().message().find("start"), std::string::npos);
