@@ -85,6 +85,34 @@ database_digest() {
   done | sha256sum
 }
 
+# database_sql SQL: runs SQL on the store's database (sqlite3 or psql), rows printed unaligned.
+database_sql() {
+  if [ "$test_db" = postgres ]; then
+    bash "$postgres_sh" psql "$work/postgres" -At -c "$1"
+  else
+    sqlite3 "$ENSIGN_HOME/ensign.db" "$1"
+  fi
+}
+
+# sql_blob HEX: the SQL literal of the bytes HEX in the store's dialect.
+sql_blob() {
+  if [ "$test_db" = postgres ]; then echo "'\\x$1'::bytea"; else echo "X'$1'"; fi
+}
+
+# database_text: everything the store's database holds, to grep for what it must not: the
+# SQLite files as they are on disk, or every row of every PostgreSQL table as text.
+database_text() {
+  if [ "$test_db" = postgres ]; then
+    local table
+    for table in $(database_sql \
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"); do
+      database_sql "SELECT t::text FROM $table AS t"
+    done
+  else
+    cat "$ENSIGN_HOME"/ensign.db*
+  fi
+}
+
 case $test_db in
   sqlite) unset ENSIGN_DB ;;
   postgres)

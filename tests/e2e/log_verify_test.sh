@@ -81,7 +81,7 @@ expect_stderr "broken.json"
 
 # Another installation's checkpoint and bundle are not of this log; a cut checkpoint is no
 # checkpoint.
-other=(env "ENSIGN_HOME=$work/other" "$ensign")
+other=(env "ENSIGN_HOME=$work/other" ENSIGN_DB= "$ensign")   # an installation of its own
 expect_exit 0 "${other[@]}" init
 expect_exit 0 "${other[@]}" key create release
 expect_exit 0 "${other[@]}" sign --key release a1.txt --bundle other.json
@@ -98,14 +98,12 @@ expect_exit 2 "$ensign" log verify --from cut.txt
 expect_stderr "cut.txt"
 
 # A body rewritten in the database is named, also when its stored leaf hash is rewritten too.
-database=$ENSIGN_HOME/ensign.db
-sqlite3 "$database" \
-  "UPDATE log_entries SET body = replace(body, '\"local:', '\"local:x') WHERE idx = 4"
+database_sql "UPDATE log_entries SET body = replace(body, '\"local:', '\"local:x') WHERE idx = 4"
 expect_exit 1 "$ensign" log verify
 expect_stderr "log entry 4 does not match the signed checkpoint of size 5"
-body=$(sqlite3 "$database" "SELECT body FROM log_entries WHERE idx = 4")
+body=$(database_sql "SELECT body FROM log_entries WHERE idx = 4")
 leaf_hash=$({ printf '\0'; printf '%s' "$body"; } | sha256sum | cut -c1-64)
-sqlite3 "$database" "UPDATE log_entries SET leaf_hash = X'$leaf_hash' WHERE idx = 4"
+database_sql "UPDATE log_entries SET leaf_hash = $(sql_blob "$leaf_hash") WHERE idx = 4"
 expect_exit 1 "$ensign" log verify
 expect_stderr "log entry 4 does not match the signed checkpoint of size 5"
 expect_exit 1 "$ensign" log proof --index 4

@@ -18,7 +18,7 @@ start_server() {
   [ -n "$port" ] || { cat "$work/server.log"; die "the server did not start"; }
   url=https://127.0.0.1:$port
   ca=$ENSIGN_HOME/server-cert.pem
-  trap 'stop_server; rm -rf "$work"' EXIT
+  trap 'stop_server; stop_test_database 2>/dev/null || true; rm -rf "$work"' EXIT
 }
 
 # stop_server [SIGNAL]: stops the server (default SIGTERM) and waits for it.
