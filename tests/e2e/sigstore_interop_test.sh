@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Bundles made by the ensign CLI verify with @sigstore/verify (a verifier we did not write) given
-# only the public key; tampered ones fail there as in ensign.
+# Bundles made by the ensign CLI, locally and through ensignd over HTTPS, verify with
+# @sigstore/verify (a verifier we did not write) given only the public key; tampered ones fail
+# there as in ensign.
 #
 # Two combinations @sigstore/verify 3.1.1 (and 4.1.3) cannot verify, whoever made the bundle:
 #  - Ed25519 messageSignature: dist/bundle/message.js passes the messageDigest hash name to
@@ -93,4 +94,20 @@ expect_exit 1 sigstore_verify resized.json app.bin ecdsa-p256.der "$hint"
 expect_exit 1 node "$ENSIGN_SOURCE_DIR/tests/support/sigstore/verify.js" blob.ecdsa-p256.json \
   app.bin ecdsa-p256.der "$hint" ecdsa-p256.der "$log_origin"
 pass
+
+# Bundles that ensignd signed over HTTPS, for the same CLI in remote mode, verify the same way.
+source "$ENSIGN_SOURCE_DIR/tests/e2e/server_lib.sh"
+token=$(token_for sign:ecdsa-p256 sign:ecdsa-p384 sign:ed25519 read)
+start_server
+for alg in ecdsa-p256 ecdsa-p384 ed25519; do
+  hint=$("$ensign" key show "$alg" --json | grep '"id"' | head -1 | cut -d'"' -f4)
+  ENSIGN_URL=$url ENSIGN_CA_CERT=$ca ENSIGN_TOKEN=$token \
+    expect_exit 0 "$ensign" sign --key "$alg" app.bin --bundle "remote-blob.$alg.json"
+  expect_peer "$alg" blob "remote-blob.$alg.json" app.bin "$alg.der" "$hint"
+  expect_exit 1 sigstore_verify "remote-blob.$alg.json" tampered.bin "$alg.der" "$hint"
+  ENSIGN_URL=$url ENSIGN_CA_CERT=$ca ENSIGN_TOKEN=$token \
+    expect_exit 0 "$ensign" sign --key "$alg" --dsse statement.json --bundle "remote-dsse.$alg.json"
+  expect_peer "$alg" dsse "remote-dsse.$alg.json" - "$alg.der" "$hint"
+done
+stop_server
 finish
