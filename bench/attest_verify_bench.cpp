@@ -225,9 +225,5 @@ void print_overheads(const bench::RatioReporter::Rates& rates) {
 }  // namespace ensign
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  ensign::bench::RatioReporter reporter(ensign::print_overheads);
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  return ensign::bench::run_benchmarks(argc, argv, ensign::print_overheads);
 }

@@ -17,6 +17,7 @@
 #include "crypto/keys.h"
 #include "crypto/signature.h"
 #include "host/enclave_client.h"
+#include "enclave_session.h"
 #include "logged_signer.h"
 #include "ratio_reporter.h"
 
@@ -27,31 +28,8 @@ namespace protocol = enclave::protocol;
 
 constexpr std::size_t kBatch = 256;   // signatures per benchmark iteration
 
-// EnclaveSession is one enclave on a throwaway state directory, shared by all benchmarks.
-struct EnclaveSession {
-  std::string state_dir;
-  std::unique_ptr<host::EnclaveClient> client;
-
-  EnclaveSession() {
-    char pattern[] = "/tmp/ensign-bench-XXXXXX";
-    state_dir = ::mkdtemp(pattern);
-    host::EnclaveLaunch launch{std::string(ENSIGN_BIN_DIR) + "/ensign-enclave", state_dir, true,
-                               false, "sim", ""};
-    auto started = host::EnclaveClient::start(launch);
-    if (!started) {
-      std::fprintf(stderr, "cannot start the enclave: %s\n", started.error().message().c_str());
-      std::exit(1);
-    }
-    client = std::move(started).value();
-  }
-  ~EnclaveSession() {
-    client.reset();
-    std::filesystem::remove_all(state_dir);
-  }
-};
-
-EnclaveSession& session() {
-  static EnclaveSession instance;
+bench::EnclaveSession& session() {
+  static bench::EnclaveSession instance;
   return instance;
 }
 
@@ -76,7 +54,7 @@ void BM_RawOpenSsl(benchmark::State& state, crypto::KeyAlgorithm algorithm) {
 
 // BM_Enclave signs the same kind of input through ensign-enclave, in logged batches.
 void BM_Enclave(benchmark::State& state, crypto::KeyAlgorithm algorithm) {
-  auto& enclave = *session().client;
+  auto& enclave = session().client();
   protocol::GenerateKeyRequest generate;
   generate.key_id = "bench";
   generate.version = static_cast<std::uint32_t>(algorithm);
@@ -130,9 +108,5 @@ void print_ratios(const bench::RatioReporter::Rates& rates) {
 }  // namespace ensign
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  ensign::bench::RatioReporter reporter(ensign::print_ratios);
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  return ensign::bench::run_benchmarks(argc, argv, ensign::print_ratios);
 }

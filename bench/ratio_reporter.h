@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ensign::bench {
@@ -46,5 +47,16 @@ class RatioReporter : public benchmark::ConsoleReporter {
   std::function<void(const Rates&)> summarize_;
   Rates rates_;
 };
+
+// run_benchmarks is a benchmark's main: it runs the benchmarks the command line selects and then
+// `summarize`.
+inline int run_benchmarks(int argc, char** argv,
+                          std::function<void(const RatioReporter::Rates&)> summarize) {
+  benchmark::Initialize(&argc, argv);
+  RatioReporter reporter(std::move(summarize));
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  return 0;
+}
 
 }  // namespace ensign::bench

@@ -20,6 +20,7 @@
 
 #include "crypto/aead.h"
 #include "host/enclave_client.h"
+#include "enclave_session.h"
 #include "logged_signer.h"
 #include "ratio_reporter.h"
 #include "tee/tpm/objects.h"
@@ -86,24 +87,7 @@ class Swtpm {
 // Session is the swtpm and an ensign installation on it, shared by both benchmarks.
 struct Session {
   Swtpm tpm;
-  std::string state_dir;
-  std::unique_ptr<host::EnclaveClient> client;
-
-  Session() {
-    char pattern[] = "/tmp/ensign-bench-XXXXXX";
-    state_dir = ::mkdtemp(pattern);
-    host::EnclaveLaunch launch{std::string(ENSIGN_BIN_DIR) + "/ensign-enclave", state_dir, true,
-                               false, "tpm", tpm.tcti()};
-    auto started = host::EnclaveClient::start(launch);
-    if (!started) {
-      die("cannot start the enclave: " + started.error().message());
-    }
-    client = std::move(started).value();
-  }
-  ~Session() {
-    client.reset();
-    std::filesystem::remove_all(state_dir);
-  }
+  bench::EnclaveSession enclave{"tpm", tpm.tcti()};
 };
 
 Session& session() {
@@ -171,7 +155,7 @@ void BM_BareEsys(benchmark::State& state) {
 
 // BM_Ensign signs the same kind of digest with a key ensign-enclave made in the TPM.
 void BM_Ensign(benchmark::State& state) {
-  auto& enclave = *session().client;
+  auto& enclave = session().enclave.client();
   protocol::GenerateKeyRequest generate{"bench", 1, crypto::KeyAlgorithm::kEcdsaP256};
   auto key = enclave.generate_key(generate);
   if (!key) {
@@ -221,9 +205,5 @@ void print_ratio(const bench::RatioReporter::Rates& rates) {
 }  // namespace ensign
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  ensign::bench::RatioReporter reporter(ensign::print_ratio);
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  return ensign::bench::run_benchmarks(argc, argv, ensign::print_ratio);
 }

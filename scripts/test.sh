@@ -26,6 +26,7 @@ cmake --preset asan-ubsan >/dev/null
 cmake --build --preset asan-ubsan -j"$jobs"
 stage "asan-ubsan tests"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  LSAN_OPTIONS=suppressions=$PWD/tests/sanitizers/lsan.supp \
   ctest --preset asan-ubsan -j"$jobs"
 
 stage "fuzz build: each decoder of outside input under libFuzzer"

@@ -21,14 +21,16 @@ CachedKey KeyCache::find(const std::string& key_id, std::uint32_t version, ByteV
     return {};
   }
   entries_.splice(entries_.begin(), entries_, found);
-  return {entries_.front().key.get(), entries_.front().algorithm};
+  const Entry& entry = entries_.front();
+  return {entry.key.get(), entry.algorithm, entry.public_der};
 }
 
 CachedKey KeyCache::insert(const std::string& key_id,
                            std::uint32_t version,
                            ByteView blob_digest,
                            EvpPkeyPtr key,
-                           crypto::KeyAlgorithm algorithm) {
+                           crypto::KeyAlgorithm algorithm,
+                           Bytes public_der) {
   auto found = locate(key_id, version, blob_digest);
   if (found != entries_.end()) {
     entries_.erase(found);
@@ -36,9 +38,14 @@ CachedKey KeyCache::insert(const std::string& key_id,
   if (entries_.size() >= capacity_) {
     entries_.pop_back();
   }
-  entries_.push_front(Entry{
-      key_id, version, Bytes(blob_digest.begin(), blob_digest.end()), std::move(key), algorithm});
-  return {entries_.front().key.get(), algorithm};
+  entries_.push_front(Entry{key_id,
+                            version,
+                            Bytes(blob_digest.begin(), blob_digest.end()),
+                            std::move(key),
+                            algorithm,
+                            std::move(public_der)});
+  const Entry& entry = entries_.front();
+  return {entry.key.get(), entry.algorithm, entry.public_der};
 }
 
 }  // namespace ensign::enclave

@@ -20,6 +20,9 @@ inline constexpr std::size_t kDefaultKeyCacheCapacity = 16;
 struct CachedKey {
   EVP_PKEY* key = nullptr;  // owned by the cache
   crypto::KeyAlgorithm algorithm = crypto::KeyAlgorithm::kEcdsaP256;
+  // The key's DER SubjectPublicKeyInfo, kept because OpenSSL 3 encodes a key slowly (its
+  // encoder lookup takes locks) and every signature compares it with the request's.
+  ByteView public_der;  // owned by the cache
 };
 
 class KeyCache {
@@ -37,7 +40,8 @@ class KeyCache {
                    std::uint32_t version,
                    ByteView blob_digest,
                    EvpPkeyPtr key,
-                   crypto::KeyAlgorithm algorithm);
+                   crypto::KeyAlgorithm algorithm,
+                   Bytes public_der);
 
   // size returns the number of cached keys.
   std::size_t size() const { return entries_.size(); }
@@ -49,6 +53,7 @@ class KeyCache {
     Bytes blob_digest;
     EvpPkeyPtr key;
     crypto::KeyAlgorithm algorithm = crypto::KeyAlgorithm::kEcdsaP256;
+    Bytes public_der;
   };
 
   std::list<Entry>::iterator locate(const std::string& key_id,

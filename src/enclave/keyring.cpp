@@ -1,5 +1,7 @@
 #include "enclave/keyring.h"
 
+#include <algorithm>
+
 #include "crypto/hash.h"
 #include "crypto/signature.h"
 #include "tee/sim/report.h"
@@ -34,7 +36,7 @@ Result<protocol::GenerateKeyReply> Keyring::generate(const protocol::GenerateKey
   ENSIGN_TRY(pair, generate_sealed_key(platform_, request.algorithm, tee::SealPurpose::kSigningKey,
                                        object_id(request.key_id, request.version)));
   cache_.insert(request.key_id, request.version, crypto::sha256(pair.sealed_key),
-                std::move(pair.key), request.algorithm);
+                std::move(pair.key), request.algorithm, pair.public_key);
   return protocol::GenerateKeyReply{std::move(pair.public_key), std::move(pair.sealed_key),
                                     std::move(pair.key_attestation)};
 }
@@ -89,8 +91,9 @@ Result<CachedKey> Keyring::unsealed_key(const protocol::SignItem& item) {
     return fail(ErrorCode::kInvalidArgument,
                 "key " + id + " does not match the request: " + key.error().message());
   }
+  ENSIGN_TRY(public_der, crypto::public_key_to_der(key->get()));
   return cache_.insert(item.key_id, item.version, blob_digest, std::move(key).value(),
-                       item.algorithm);
+                       item.algorithm, std::move(public_der));
 }
 
 Result<Bytes> Keyring::sign(const protocol::SignItem& item, protocol::SignInput input,
@@ -99,8 +102,7 @@ Result<Bytes> Keyring::sign(const protocol::SignItem& item, protocol::SignInput 
     return sign_with_holder(*holder, item, input, data);
   }
   ENSIGN_TRY(key, unsealed_key(item));
-  ENSIGN_TRY(public_key, crypto::public_key_to_der(key.key));
-  if (public_key != item.public_key) {
+  if (!std::ranges::equal(key.public_der, item.public_key)) {
     return wrong_public_key(object_id(item.key_id, item.version));
   }
   if (input == protocol::SignInput::kDigest) {

@@ -4,6 +4,7 @@
 
 #include "core/file.h"
 #include "crypto/hash.h"
+#include "crypto/public_key_cache.h"
 #include "crypto/signature.h"
 #include "enclave/protocol/messages.h"
 #include "host/key_view.h"
@@ -100,7 +101,7 @@ Result<LoggedSignature> KeyService::sign_input(const store::KeyVersion& key,
   }
   LoggedSignature logged = std::move(signed_item).value();
   // Check the enclave's work before anything leaves the host.
-  ENSIGN_TRY(public_key, crypto::public_key_from_der(key.public_key));
+  ENSIGN_TRY(public_key, crypto::cached_public_key(key.public_key));
   bool valid = false;
   if (input == protocol::SignInput::kDigest) {
     valid = crypto::verify_digest(public_key.get(), key.algorithm, data, logged.signature);

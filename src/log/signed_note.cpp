@@ -4,6 +4,7 @@
 
 #include "crypto/hash.h"
 #include "crypto/keys.h"
+#include "crypto/public_key_cache.h"
 #include "crypto/signature.h"
 
 namespace ensign::log {
@@ -120,7 +121,7 @@ Result<std::string> open_note(std::string_view note, std::string_view key_name,
     if (signature.name != key_name || signature.key_id != id) {
       continue;
     }
-    ENSIGN_TRY(key, crypto::public_key_from_der(public_key_der));
+    ENSIGN_TRY(key, crypto::cached_public_key(public_key_der));
     if (!crypto::verify_message(key.get(), crypto::KeyAlgorithm::kEcdsaP256,
                                 as_bytes(parsed.text), signature.signature)) {
       return fail(ErrorCode::kInvalidArgument,

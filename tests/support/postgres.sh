@@ -62,12 +62,13 @@ start() {
     'host all all 127.0.0.1/32 scram-sha-256' > "$cluster/pg_hba.conf"
   cp "$cluster/pg_hba.conf" "$cluster/data/pg_hba.conf"
   # Two test runs may pick the same free port at once: the loser's server does not start, and it
-  # tries another. fsync is off: the cluster is thrown away, and tests wait for no disk.
+  # tries another. fsync is off: the cluster is thrown away, and tests wait for no disk
+  # (benchmarks set ENSIGN_POSTGRES_FSYNC=on to measure durable commits).
   for attempt in $(seq 1 20); do
     port=$((20000 + RANDOM % 30000))
     port_in_use "$port" && continue
     if as_server "$bin/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t 30 \
-        -o "-p $port -k $cluster -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null 2>&1; then
+        -o "-p $port -k $cluster -c listen_addresses=127.0.0.1 -c fsync=${ENSIGN_POSTGRES_FSYNC:-off}" start >/dev/null 2>&1; then
       echo "$port" > "$dir/port"
       "$bin/psql" -q -X -h 127.0.0.1 -p "$port" -U ensign -d postgres \
         -c 'CREATE DATABASE ensign_test' >/dev/null

@@ -9,6 +9,7 @@
 #include "core/file.h"
 #include "host/server/api_context.h"
 #include "host/server/http_reply.h"
+#include "host/server/http_transport.h"
 #include "host/server/tls_identity.h"
 
 namespace ensign::host::server {
@@ -91,12 +92,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ServerConfig& config,
     return fail(ErrorCode::kInternal, "cannot set up TLS with this certificate and key");
   }
   httplib::SSLServer& http = state->http;
-  std::size_t threads = config.threads;
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  // Without TCP_NODELAY every keep-alive answer waits out the peer's delayed ACK (RECIPES f).
-  http.set_tcp_nodelay(true);
-  http.set_keep_alive_max_count(100000);
-  http.set_payload_max_length(config.max_body_size);
+  configure_transport(http, config.threads, config.max_body_size);
   http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
     request_started = Clock::now();
     return httplib::Server::HandlerResponse::Unhandled;

@@ -40,7 +40,7 @@ Result<Database> Database::open(const std::string& path) {
 }
 
 Result<Statement> Database::prepare(std::string_view sql) const {
-  return Statement::prepare(connection_.get(), path_, sql);
+  return Statement::prepare_cached(*statements_, connection_.get(), path_, sql);
 }
 
 Result<std::unique_ptr<Query>> Database::query(std::string_view sql) const {

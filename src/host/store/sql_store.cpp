@@ -7,7 +7,7 @@
 namespace ensign::host::store::internal {
 
 Result<int> SqlStore::schema_version() {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(write_mutex_);  // the schema version is read on the writing connection
   return read_schema_version();
 }
 

@@ -31,6 +31,29 @@ std::string_view type_name(int type) {
 Statement::Statement(StatementPtr statement, sqlite3* connection, std::string path)
     : statement_(std::move(statement)), connection_(connection), path_(std::move(path)) {}
 
+Statement::~Statement() {
+  if (cache_ != nullptr && statement_ != nullptr) {
+    cache_->give_back(std::move(sql_), std::move(statement_));
+  }
+}
+
+Result<Statement> Statement::prepare_cached(StatementCache& cache,
+                                            sqlite3* connection,
+                                            std::string path,
+                                            std::string_view sql) {
+  StatementPtr idle = cache.take(sql);
+  if (idle != nullptr) {
+    Statement statement(std::move(idle), connection, std::move(path));
+    statement.cache_ = &cache;
+    statement.sql_ = std::string(sql);
+    return statement;
+  }
+  ENSIGN_TRY(statement, prepare(connection, std::move(path), sql));
+  statement.cache_ = &cache;
+  statement.sql_ = std::string(sql);
+  return statement;
+}
+
 Result<Statement> Statement::prepare(sqlite3* connection, std::string path, std::string_view sql) {
   sqlite3_stmt* raw = nullptr;
   int result_code =

@@ -83,19 +83,22 @@ Status prepare_file(const std::string& path, OpenMode mode) {
               path + ": cannot stat: " + std::generic_category().message(errno));
 }
 
-// SqliteStore is the SqlStore on one SQLite connection; a write transaction is BEGIN IMMEDIATE,
-// which takes the file's write lock up front.
+// SqliteStore is the SqlStore on two SQLite connections: one writes, in transactions that begin
+// IMMEDIATE (taking the file's write lock up front); the other, query-only, reads beside it, as
+// write-ahead logging allows, so reads never wait for a write in progress.
 class SqliteStore final : public internal::SqlStore {
  public:
-  explicit SqliteStore(Database database)
-      : SqlStore(database.path()), database_(std::move(database)) {}
+  SqliteStore(Database database, Database reader)
+      : SqlStore(database.path()), database_(std::move(database)), reader_(std::move(reader)) {}
 
  private:
   Status in_write_transaction(const internal::SessionFunction& body) override {
     return internal::in_transaction(database_, [&]() { return body(database_); });
   }
 
-  Status in_read(const internal::SessionFunction& body) override { return body(database_); }
+  Status in_read(const internal::SessionFunction& body) override { return body(reader_); }
+
+  bool reads_beside_writes() const override { return true; }
 
   Result<int> read_schema_version() override {
     ENSIGN_TRY(version, database_.query_integer("PRAGMA user_version"));
@@ -103,6 +106,7 @@ class SqliteStore final : public internal::SqlStore {
   }
 
   Database database_;
+  Database reader_;
 };
 
 }  // namespace
@@ -130,7 +134,11 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenMode mod
   if (!up_to_date) {
     ENSIGN_CHECK(internal::check_objects(database));
   }
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(database)));
+  ENSIGN_TRY(reader, Database::open(path));
+  ENSIGN_CHECK(reader.execute("PRAGMA query_only = ON; PRAGMA cell_size_check = ON",
+                              "cannot configure the reading connection"));
+  return std::unique_ptr<Store>(
+      std::make_unique<SqliteStore>(std::move(database), std::move(reader)));
 }
 
 }  // namespace ensign::host::store

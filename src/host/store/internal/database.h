@@ -52,10 +52,14 @@ class Database final : public Session {
 
  private:
   Database(ConnectionPtr connection, std::string path)
-      : connection_(std::move(connection)), path_(std::move(path)) {}
+      : connection_(std::move(connection)),
+        path_(std::move(path)),
+        statements_(std::make_unique<StatementCache>()) {}
 
   ConnectionPtr connection_;
   std::string path_;
+  // After connection_, so that the idle statements are finalized before the connection closes.
+  std::unique_ptr<StatementCache> statements_;
 };
 
 // Transaction is one BEGIN IMMEDIATE ... COMMIT: it takes the write lock up front (waiting up to

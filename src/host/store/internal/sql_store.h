@@ -61,6 +61,11 @@ class SqlStore : public Store {
   // read_schema_version returns the applied migration count.
   virtual Result<int> read_schema_version() = 0;
 
+  // reads_beside_writes tells whether in_read runs on a connection of its own, so that a read
+  // need not wait for a write in progress (a signing batch holds its write through the enclave's
+  // work and the commit).
+  virtual bool reads_beside_writes() const { return false; }
+
  private:
   // write and read run `function(session)` (returning a Status or Result) under mutex_ through
   // in_write_transaction / in_read, and return its result or their error.
@@ -74,7 +79,7 @@ class SqlStore : public Store {
   }
   template <typename Function>
   auto call(bool writes, Function&& function) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(writes || !reads_beside_writes() ? write_mutex_ : read_mutex_);
     auto run = [this, writes](const SessionFunction& body) {
       return writes ? in_write_transaction(body) : in_read(body);
     };
@@ -82,8 +87,10 @@ class SqlStore : public Store {
   }
 
   std::string path_;
-  // mutex_ serialises calls: a connection runs one transaction at a time.
-  std::mutex mutex_;
+  // Each connection runs one call at a time: writes (and reads, unless the backend reads on a
+  // connection of its own) under write_mutex_, reads beside writes under read_mutex_.
+  std::mutex write_mutex_;
+  std::mutex read_mutex_;
 };
 
 }  // namespace ensign::host::store::internal

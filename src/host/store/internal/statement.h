@@ -14,6 +14,7 @@
 #include "core/result.h"
 #include "host/store/internal/sql.h"
 #include "host/store/internal/sqlite_handles.h"
+#include "host/store/internal/statement_cache.h"
 
 namespace ensign::host::store::internal {
 
@@ -23,6 +24,14 @@ class Statement final : public Query {
   // prepare compiles the single SQL statement `sql` on `connection`, which must outlive the
   // Statement. Fails with the SQLite error, naming `path`, when the SQL does not compile.
   static Result<Statement> prepare(sqlite3* connection, std::string path, std::string_view sql);
+
+  // prepare_cached is prepare through `cache`: it reuses an idle compiled statement of `sql`
+  // when the cache has one, and the Statement goes back to the cache when destroyed. The cache
+  // must outlive the Statement.
+  static Result<Statement> prepare_cached(StatementCache& cache,
+                                          sqlite3* connection,
+                                          std::string path,
+                                          std::string_view sql);
 
   // bind_integer, bind_text, bind_blob and bind_null set the 1-based parameter `index`. Text and
   // blobs are not copied: they must stay alive until the statement has run. Each fails with the
@@ -47,7 +56,7 @@ class Statement final : public Query {
   // path returns the database file the statement runs on, for error messages.
   [[nodiscard]] const std::string& path() const override { return path_; }
 
-  ~Statement() override = default;
+  ~Statement() override;
   Statement(Statement&&) = default;
   Statement& operator=(Statement&&) = delete;
 
@@ -63,6 +72,8 @@ class Statement final : public Query {
   StatementPtr statement_;
   sqlite3* connection_;
   std::string path_;
+  StatementCache* cache_ = nullptr;  // where the statement goes back to, with its SQL
+  std::string sql_;
 };
 
 }  // namespace ensign::host::store::internal
