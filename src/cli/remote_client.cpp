@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "enclave/protocol/messages.h"
 #include "formats/json_reader.h"
 #include "host/server/http_reply.h"
 
@@ -115,6 +116,21 @@ Result<nlohmann::json> RemoteClient::get_json(const std::string& path) {
 Result<nlohmann::json> RemoteClient::post_json(const std::string& path,
                                                const std::string& body) {
   return parse_answer(post(path, body));
+}
+
+Result<RemoteKey> fetch_key(RemoteClient& remote, const std::string& name) {
+  if (!enclave::protocol::is_valid_key_id(name)) {
+    return fail(ErrorCode::kInvalidArgument, "'" + name + "' is not a key name");
+  }
+  std::string path = "/v1/keys/" + name;
+  ENSIGN_TRY(key, remote.get_json(path));
+  if (!key.is_object() || !key.contains("algorithm") || !key["algorithm"].is_string() ||
+      !key.contains("current_version") || !key["current_version"].is_number_unsigned() ||
+      key["current_version"].get<std::uint64_t>() > UINT32_MAX) {
+    return fail(ErrorCode::kInternal, remote.url() + path + ": not a key description");
+  }
+  ENSIGN_TRY(algorithm, crypto::parse_key_algorithm(key["algorithm"].get<std::string>()));
+  return RemoteKey{algorithm, key["current_version"].get<std::uint32_t>()};
 }
 
 }  // namespace ensign::cli

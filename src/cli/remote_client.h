@@ -4,12 +4,14 @@
 // (a `serve --self-signed` server's server-cert.pem); otherwise the system's CAs are used.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "core/result.h"
+#include "crypto/keys.h"
 
 namespace ensign::cli {
 
@@ -42,5 +44,15 @@ class RemoteClient {
   std::string url_;
   std::unique_ptr<Connection> connection_;
 };
+
+// RemoteKey is what the CLI needs to know of a key ensignd holds.
+struct RemoteKey {
+  crypto::KeyAlgorithm algorithm;
+  std::uint32_t current_version = 0;
+};
+
+// fetch_key reads GET /v1/keys/NAME; fails with InvalidArgument when `name` is no key name and
+// with Internal when the answer is no key description.
+Result<RemoteKey> fetch_key(RemoteClient& remote, const std::string& name);
 
 }  // namespace ensign::cli

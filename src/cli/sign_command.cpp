@@ -52,17 +52,9 @@ Result<std::string> sign_body(const SignOptions& options, crypto::KeyAlgorithm a
 
 // run_remote_sign has ensignd sign: only the digest (or the payload) leaves this machine.
 Result<nlohmann::json> run_remote_sign(RemoteClient& remote, const SignOptions& options) {
-  if (!enclave::protocol::is_valid_key_id(options.key)) {
-    return fail(ErrorCode::kInvalidArgument, "'" + options.key + "' is not a key name");
-  }
+  ENSIGN_TRY(key, fetch_key(remote, options.key));
   std::string key_path = "/v1/keys/" + options.key;
-  ENSIGN_TRY(key, remote.get_json(key_path));
-  if (!key.is_object() || !key.contains("algorithm") || !key["algorithm"].is_string() ||
-      !key.contains("current_version") || !key["current_version"].is_number_unsigned()) {
-    return fail(ErrorCode::kInternal, remote.url() + key_path + ": not a key description");
-  }
-  ENSIGN_TRY(algorithm, crypto::parse_key_algorithm(key["algorithm"].get<std::string>()));
-  ENSIGN_TRY(body, sign_body(options, algorithm));
+  ENSIGN_TRY(body, sign_body(options, key.algorithm));
   ENSIGN_TRY(bundle_text, remote.post(key_path + "/sign", body));
   auto bundle = formats::parse_bundle(as_bytes(bundle_text));
   if (!bundle) {
@@ -73,7 +65,7 @@ Result<nlohmann::json> run_remote_sign(RemoteClient& remote, const SignOptions& 
   return nlohmann::json{
       {"bundle", bundle_path},
       {"key", options.key},
-      {"version", key["current_version"]},
+      {"version", key.current_version},
       {"id", bundle->public_key_hint},
       {"kind", options.dsse ? "dsseEnvelope" : "messageSignature"},
       {"server", remote.url()},

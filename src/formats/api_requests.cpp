@@ -98,6 +98,61 @@ std::string encode_sign_request(const SignRequest& request) {
   return body.dump();
 }
 
+Result<VerifyRequest> decode_verify_request(std::string_view body) {
+  ENSIGN_TRY(document, parse_json(as_bytes(body), kMaxVerifyRequestSize, "request body"));
+  ENSIGN_TRY(reader, read_body(document));
+  ENSIGN_CHECK(reader.only({"bundle", "digest", "message", "requireAttestation", "measurement"}));
+  if (reader.has("digest") && reader.has("message")) {
+    return fail(ErrorCode::kInvalidArgument, "request: give at most one of digest and message");
+  }
+  VerifyRequest request;
+  ENSIGN_TRY(bundle_value, reader.required("bundle"));
+  ENSIGN_TRY(bundle, bundle_from_json(*bundle_value, reader.member_path("bundle")));
+  request.bundle = std::move(bundle);
+  if (reader.has("digest")) {
+    ENSIGN_TRY(digest, reader.base64("digest"));
+    request.artifact = VerifyRequest::Artifact::kDigest;
+    request.data = std::move(digest);
+  } else if (reader.has("message")) {
+    ENSIGN_TRY(message, reader.base64("message", true));
+    request.artifact = VerifyRequest::Artifact::kMessage;
+    request.data = std::move(message);
+  }
+  ENSIGN_TRY(require_attestation, optional_bool(reader, "requireAttestation", false));
+  request.require_attestation = require_attestation;
+  ENSIGN_TRY(measurement_hex, reader.optional_string("measurement"));
+  if (!measurement_hex.empty()) {
+    auto measurement = hex_decode(measurement_hex);
+    if (!measurement || measurement->empty()) {
+      return invalid(reader.member_path("measurement"), "expected hexadecimal digits");
+    }
+    request.measurement = std::move(measurement).value();
+  }
+  return request;
+}
+
+std::string encode_verify_request(const VerifyRequest& request) {
+  nlohmann::json body;
+  body["bundle"] = nlohmann::json::parse(bundle_to_json(request.bundle));
+  switch (request.artifact) {
+    case VerifyRequest::Artifact::kNone:
+      break;
+    case VerifyRequest::Artifact::kDigest:
+      body["digest"] = base64_encode(request.data);
+      break;
+    case VerifyRequest::Artifact::kMessage:
+      body["message"] = base64_encode(request.data);
+      break;
+  }
+  if (request.require_attestation) {
+    body["requireAttestation"] = true;
+  }
+  if (request.measurement) {
+    body["measurement"] = hex_encode(*request.measurement);
+  }
+  return body.dump();
+}
+
 Result<std::uint64_t> decode_query_integer(std::string_view text,
                                            std::string_view name,
                                            std::uint64_t largest) {

@@ -4,6 +4,10 @@
 //   POST /v1/keys/NAME/sign  exactly one of {"digest": B64}, {"message": B64} and
 //                            {"dsse": {"payloadType": T, "payload": B64}}, with an optional
 //                            "keyAttestation": false to leave the key's attestation out
+//   POST /v1/keys/NAME/verify {"bundle": BUNDLE} with at most one of {"digest": B64} and
+//                            {"message": B64} (the artifact, or its digest in the algorithm the
+//                            bundle uses: messageDigest's, SHA-256 for a DSSE subject), and the
+//                            optional {"requireAttestation": true, "measurement": HEX}
 // Decoders refuse unknown members, wrong types and oversized bodies with InvalidArgument.
 #pragma once
 
@@ -15,12 +19,15 @@
 #include "core/bytes.h"
 #include "core/result.h"
 #include "crypto/keys.h"
+#include "formats/bundle.h"
 
 namespace ensign::formats {
 
 // The largest sign body: a base64 message of 4 MiB (the enclave's limit) with room for JSON.
 inline constexpr std::size_t kMaxSignRequestSize = 6 * 1024 * 1024;
 inline constexpr std::size_t kMaxCreateKeyRequestSize = 4096;
+// The largest verify body: the largest bundle beside the largest message.
+inline constexpr std::size_t kMaxVerifyRequestSize = kMaxBundleSize + kMaxSignRequestSize;
 
 struct CreateKeyRequest {
   std::string name;
@@ -45,6 +52,19 @@ struct SignRequest {
 
 Result<SignRequest> decode_sign_request(std::string_view body);
 std::string encode_sign_request(const SignRequest& request);
+
+// VerifyRequest is a bundle to check against the key's versions, with what it signed.
+struct VerifyRequest {
+  enum class Artifact { kNone, kDigest, kMessage };
+  Bundle bundle;
+  Artifact artifact = Artifact::kNone;
+  Bytes data;  // the digest or the message
+  bool require_attestation = false;
+  std::optional<Bytes> measurement;  // implies require_attestation
+};
+
+Result<VerifyRequest> decode_verify_request(std::string_view body);
+std::string encode_verify_request(const VerifyRequest& request);
 
 // decode_query_integer reads query parameter `name`'s text as a decimal in 0..`largest`.
 Result<std::uint64_t> decode_query_integer(std::string_view text,

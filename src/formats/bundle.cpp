@@ -294,7 +294,11 @@ std::string bundle_to_json(const Bundle& bundle) {
 
 Result<Bundle> parse_bundle(ByteView json_text) {
   ENSIGN_TRY(document, parse_json(json_text, kMaxBundleSize, "bundle"));
-  ENSIGN_TRY(root, ObjectReader::of(document, "bundle"));
+  return bundle_from_json(document, "bundle");
+}
+
+Result<Bundle> bundle_from_json(const nlohmann::json& document, const std::string& path) {
+  ENSIGN_TRY(root, ObjectReader::of(document, path));
   ENSIGN_CHECK(root.only({"mediaType",
                           "verificationMaterial",
                           "messageSignature",

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,5 +79,9 @@ std::string bundle_to_json(const Bundle& bundle);
 // the first member that is missing, mistyped, badly encoded or unsupported (e.g. another media
 // type, certificate verification material, a DSSE envelope with other than one signature).
 Result<Bundle> parse_bundle(ByteView json);
+
+// bundle_from_json reads a bundle already parsed as JSON (a member of a request body), naming
+// members from `path` in errors ("request.bundle.mediaType: missing").
+Result<Bundle> bundle_from_json(const nlohmann::json& document, const std::string& path);
 
 }  // namespace ensign::formats

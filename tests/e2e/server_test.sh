@@ -10,7 +10,9 @@ source "$(dirname "$0")/server_lib.sh"
 expect_exit 0 "$ensign" init
 expect_exit 0 "$ensign" key create release
 expect_exit 0 "$ensign" key create other
+expect_exit 0 "$ensign" key create edkey --alg ed25519
 release_token=$(token_for sign:release read)
+ed_token=$(token_for sign:edkey)
 other_token=$(token_for sign:other)
 read_token=$(token_for read)
 revoked_token=$(token_for sign:release)
@@ -63,6 +65,31 @@ grep -q '"tlogEntries"' app.tar.gz.sigstore.json || die "the bundle has no log e
 pass
 echo "dsse payload" > statement.json
 expect_exit 0 "$ensign" sign --key release --dsse --payload-type application/json statement.json
+# Remote verification: ensignd checks the bundle against its key's versions; the artifact's
+# digest travels (the whole artifact only for Ed25519, whose signature covers it).
+expect_exit 0 "$ensign" verify --key release app.tar.gz
+grep -q "signed by release@v1" "$work/out" || die "remote verify names no signer"
+pass
+expect_exit 0 "$ensign" verify --key release --json --require-attestation app.tar.gz
+grep -q "\"server\": \"$url\"" "$work/out" || die "the remote report names no server"
+grep -q '"key_attestation"' "$work/out" || die "the remote report shows no key attestation"
+pass
+expect_exit 0 "$ensign" verify --key release statement.json
+echo "another artifact" > tampered.tar.gz
+expect_exit 1 "$ensign" verify --key release --bundle app.tar.gz.sigstore.json tampered.tar.gz
+expect_stderr "does not match the bundle's messageDigest"
+expect_exit 1 "$ensign" verify --key release --bundle statement.json.sigstore.json tampered.tar.gz
+expect_stderr "is not the DSSE payload"
+expect_exit 1 "$ensign" verify --key other app.tar.gz
+expect_stderr "which is no version of key 'other'"
+expect_exit 1 "$ensign" verify --key release --measurement 00 app.tar.gz
+expect_stderr "key attestation"
+expect_exit 2 "$ensign" verify --key release --sim-root release.pub.pem --require-attestation app.tar.gz
+expect_stderr "--sim-root is for verifying here"
+ENSIGN_TOKEN=$ed_token expect_exit 0 "$ensign" sign --key edkey app.tar.gz --bundle app.ed.sigstore.json
+ENSIGN_TOKEN=$ed_token expect_exit 0 "$ensign" verify --key edkey --bundle app.ed.sigstore.json app.tar.gz
+ENSIGN_TOKEN=$ed_token expect_exit 1 "$ensign" verify --key edkey --bundle app.ed.sigstore.json tampered.tar.gz
+expect_stderr "does not match the bundle's messageDigest"
 unset ENSIGN_URL ENSIGN_CA_CERT ENSIGN_TOKEN
 # The bundle verifies locally and with openssl.
 expect_exit 0 "$ensign" verify --key release --bundle app.tar.gz.sigstore.json app.tar.gz
@@ -112,6 +139,22 @@ got=$(curl -sS --cacert "$ca" -o "$work/body" -w '%{http_code}' -H "Authorizatio
   --data-binary @big.json "$url/v1/keys/release/sign")
 [ "$got" = 413 ] || die "an oversize body got HTTP $got"
 pass
+head -c 13000000 /dev/zero | tr '\0' 'A' > bigger.json
+got=$(curl -sS --cacert "$ca" -o "$work/body" -w '%{http_code}' -H "Authorization: Bearer $release_token" \
+  --data-binary @bigger.json "$url/v1/keys/release/verify")
+[ "$got" = 413 ] || die "a body over the transport's bound got HTTP $got"
+pass
+# The verify route: scopes, and bad bodies refused before any check.
+verify_body="{\"bundle\":$(cat app.tar.gz.sigstore.json),\"digest\":\"$digest\"}"
+expect_status 200 POST /v1/keys/release/verify "$read_token" "$verify_body"
+grep -q '"verified":true' "$work/body" || { cat "$work/body"; die "the verify route did not verify"; }
+pass
+expect_status 401 POST /v1/keys/release/verify "" "$verify_body"
+expect_status 403 POST /v1/keys/release/verify "$other_token" "$verify_body"
+expect_status 400 POST /v1/keys/release/verify "$read_token" '{"bundle":{}}'
+expect_json_error
+expect_status 400 POST /v1/keys/release/verify "$read_token" "{\"bundle\":$(cat app.tar.gz.sigstore.json),\"digest\":\"AAAA\"}"
+expect_status 404 POST /v1/keys/absent/verify "$read_token" "$verify_body"
 expect_status 400 GET "/v1/keys/release?version=abc" "$read_token"
 expect_status 400 GET "/v1/attestation?nonce=" "$read_token"
 [ "$(log_size)" = "$size_before" ] || die "a refused request reached the log"

@@ -42,6 +42,7 @@ std::optional<Caller> authorize(ApiContext& api, const httplib::Request& request
 // add_*_routes register the API's routes (docs/api/openapi.yaml describes them all).
 void add_key_routes(httplib::Server& server, ApiContext& api);
 void add_sign_routes(httplib::Server& server, ApiContext& api);
+void add_verify_routes(httplib::Server& server, ApiContext& api);
 void add_log_routes(httplib::Server& server, ApiContext& api);
 void add_system_routes(httplib::Server& server, ApiContext& api);
 

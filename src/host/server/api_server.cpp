@@ -117,6 +117,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::create(const ServerConfig& config,
   add_system_routes(http, state->api);
   add_key_routes(http, state->api);
   add_sign_routes(http, state->api);
+  add_verify_routes(http, state->api);
   add_log_routes(http, state->api);
   return std::unique_ptr<ApiServer>(new ApiServer(std::move(state)));
 }

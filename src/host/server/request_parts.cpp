@@ -25,4 +25,14 @@ Result<std::uint32_t> query_version(const httplib::Request& request) {
   return static_cast<std::uint32_t>(version.value_or(0));
 }
 
+Status body_within(const httplib::Request& request, std::size_t limit) {
+  if (request.body.size() > limit) {
+    return fail(ErrorCode::kResourceExhausted, "the request body has " +
+                                                   std::to_string(request.body.size()) +
+                                                   " bytes; this route takes at most " +
+                                                   std::to_string(limit));
+  }
+  return {};
+}
+
 }  // namespace ensign::host::server

@@ -1,5 +1,5 @@
 // request_parts.h: the parts of a request that routes read besides the body: the key name in
-// the path and bounded integer query parameters.
+// the path, bounded integer query parameters, and each route's own bound on its body.
 #pragma once
 
 #include <httplib.h>
@@ -22,5 +22,9 @@ Result<std::optional<std::uint64_t>> query_integer(const httplib::Request& reque
 
 // query_version reads ?version=N (1..2^32-1); 0, the newest, when absent.
 Result<std::uint32_t> query_version(const httplib::Request& request);
+
+// body_within fails with ResourceExhausted (413) when the body is longer than `limit`, the
+// route's own bound below the transport's (ServerConfig::max_body_size, the largest route's).
+Status body_within(const httplib::Request& request, std::size_t limit);
 
 }  // namespace ensign::host::server

@@ -21,8 +21,8 @@ struct ServerConfig {
   std::size_t threads = 16;      // connections served at once
   std::size_t batch_max_items = 64;
   std::chrono::microseconds batch_max_wait{1000};
-  // The largest request body: the largest sign request (a base64 message of 4 MiB).
-  std::size_t max_body_size = formats::kMaxSignRequestSize;
+  // The largest request body: the largest verify request (a bundle beside a 4 MiB message).
+  std::size_t max_body_size = formats::kMaxVerifyRequestSize;
 };
 
 }  // namespace ensign::host::server

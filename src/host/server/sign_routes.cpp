@@ -43,7 +43,10 @@ void add_sign_routes(httplib::Server& server, ApiContext& api) {
                 if (!caller) {
                   return;
                 }
-                auto bundle = sign(api, *caller, key, request.body);
+                auto bundle = [&]() -> Result<formats::Bundle> {
+                  ENSIGN_CHECK(body_within(request, formats::kMaxSignRequestSize));
+                  return sign(api, *caller, key, request.body);
+                }();
                 if (!bundle) {
                   reply_error(response, bundle.error());
                   return;

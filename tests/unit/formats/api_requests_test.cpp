@@ -4,11 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <variant>
+
+#include "formats_fixture.h"
 
 namespace ensign::formats {
 namespace {
 
 using Input = SignRequest::Input;
+using testing::must;
 
 template <typename T>
 std::string error_of(const Result<T>& result) {
@@ -95,6 +99,72 @@ TEST(CreateKeyRequestTest, RefusesUnknownAlgorithmsMembersAndLargeBodies) {
   EXPECT_FALSE(decode_create_key_request(R"({"algorithm":"ed25519"})"));
   std::string large = R"({"name":")" + std::string(kMaxCreateKeyRequestSize, 'k') + R"("})";
   EXPECT_FALSE(decode_create_key_request(large));
+}
+
+// bundle_text is a DSSE bundle of a fresh P-256 key, as a verify body carries it.
+std::string bundle_text() {
+  testing::TestKey key = testing::make_key(crypto::KeyAlgorithm::kEcdsaP256);
+  return bundle_to_json(testing::dsse_bundle(key, "text/plain", to_bytes("hi")));
+}
+
+TEST(VerifyRequestTest, DecodesTheBundleWithOrWithoutTheArtifact) {
+  std::string bundle = bundle_text();
+  auto alone = decode_verify_request(R"({"bundle":)" + bundle + "}");
+  ASSERT_TRUE(alone) << error_of(alone);
+  EXPECT_EQ(alone->artifact, VerifyRequest::Artifact::kNone);
+  EXPECT_FALSE(alone->require_attestation);
+  EXPECT_TRUE(std::holds_alternative<DsseEnvelope>(alone->bundle.content));
+
+  auto digest = decode_verify_request(R"({"bundle":)" + bundle +
+                                      R"(,"digest":"AAEC","measurement":"ab01"})");
+  ASSERT_TRUE(digest) << error_of(digest);
+  EXPECT_EQ(digest->artifact, VerifyRequest::Artifact::kDigest);
+  EXPECT_EQ(digest->data, (Bytes{0, 1, 2}));
+  EXPECT_EQ(digest->measurement, (Bytes{0xab, 0x01}));
+
+  auto message = decode_verify_request(R"({"bundle":)" + bundle +
+                                       R"(,"message":"","requireAttestation":true})");
+  ASSERT_TRUE(message) << error_of(message);
+  EXPECT_EQ(message->artifact, VerifyRequest::Artifact::kMessage);
+  EXPECT_TRUE(message->data.empty());
+  EXPECT_TRUE(message->require_attestation);
+}
+
+TEST(VerifyRequestTest, RefusesMalformedRequests) {
+  std::string bundle = bundle_text();
+  for (const std::string& body :
+       {std::string("{}"),                                            // no bundle
+        R"({"bundle":)" + bundle + R"(,"digest":"AA==","message":"AA=="})",  // two artifacts
+        R"({"bundle":)" + bundle + R"(,"extra":1})",                  // unknown member
+        R"({"bundle":)" + bundle + R"(,"measurement":"xyz"})",        // not hex
+        R"({"bundle":)" + bundle + R"(,"requireAttestation":1})",     // wrong type
+        std::string(R"({"bundle":{"mediaType":"x"}})"),               // no usable bundle
+        std::string(R"({"bundle":[]})")}) {
+    auto request = decode_verify_request(body);
+    ASSERT_FALSE(request) << body;
+    EXPECT_EQ(request.error().code(), ErrorCode::kInvalidArgument) << body;
+  }
+  auto bad_bundle = decode_verify_request(R"({"bundle":{"mediaType":"x"}})");
+  EXPECT_NE(error_of(bad_bundle).find("request.bundle.mediaType"), std::string::npos)
+      << error_of(bad_bundle);
+}
+
+TEST(VerifyRequestTest, EncodingDecodesToTheSameRequest) {
+  testing::TestKey key = testing::make_key(crypto::KeyAlgorithm::kEd25519);
+  VerifyRequest request;
+  request.bundle = testing::message_signature_bundle(key, to_bytes("artifact"));
+  request.artifact = VerifyRequest::Artifact::kMessage;
+  request.data = to_bytes("artifact");
+  request.require_attestation = true;
+  request.measurement = Bytes{1, 2, 3};
+  std::string encoded = encode_verify_request(request);
+  auto again = decode_verify_request(encoded);
+  ASSERT_TRUE(again) << error_of(again);
+  EXPECT_EQ(again->artifact, request.artifact);
+  EXPECT_EQ(again->data, request.data);
+  EXPECT_EQ(again->measurement, request.measurement);
+  EXPECT_EQ(bundle_to_json(again->bundle), bundle_to_json(request.bundle));
+  EXPECT_EQ(encode_verify_request(*again), encoded);
 }
 
 TEST(QueryIntegerTest, AcceptsDecimalsInRangeOnly) {

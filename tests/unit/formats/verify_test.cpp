@@ -32,8 +32,8 @@ class VerifyTest : public ::testing::TestWithParam<KeyAlgorithm> {
     artifact_path_ = scratch_.write("artifact.txt", kArtifact);
   }
 
-  Verdict verify(const Bundle& bundle, const std::optional<std::string>& artifact_path) {
-    return must(verify_bundle(bundle, artifact_path, key_.public_der));
+  Verdict verify(const Bundle& bundle, const std::optional<Artifact>& artifact) {
+    return must(verify_bundle(bundle, artifact, key_.public_der));
   }
 
   // expect_invalid checks that the verdict is invalid for a reason containing `words`.
@@ -173,6 +173,51 @@ TEST_P(VerifyTest, IntotoSubjectsNotMatchingTheArtifactAreInvalid) {
 TEST_P(VerifyTest, IntotoPayloadThatIsNoStatementIsInvalid) {
   Bundle bundle = testing::dsse_bundle(key_, kIntotoPayloadType, to_bytes(R"({"_type":"x"})"));
   expect_invalid(verify(bundle, artifact_path_), "DSSE payload is not a usable in-toto statement");
+}
+
+// --- artifacts given in memory or by digest (as ensignd's verify route receives them) ---
+
+TEST_P(VerifyTest, MessageSignatureOverTheArtifactInMemoryIsValid) {
+  Verdict verdict = verify(testing::message_signature_bundle(key_, kArtifact),
+                           Artifact::in_memory(kArtifact));
+  EXPECT_TRUE(verdict.valid) << verdict.reason;
+  Bytes other = to_bytes("another artifact");
+  expect_invalid(verify(testing::message_signature_bundle(key_, kArtifact),
+                        Artifact::in_memory(other)),
+                 "the artifact has digest");
+}
+
+TEST_P(VerifyTest, MessageSignatureOverTheArtifactsDigestIsValidForEcdsaOnly) {
+  Bundle bundle = testing::message_signature_bundle(key_, kArtifact);
+  Bytes digest = crypto::hash(message_digest_algorithm(GetParam()), kArtifact);
+  auto result = verify_bundle(bundle, Artifact::digest_only(digest), key_.public_der);
+  if (GetParam() == KeyAlgorithm::kEd25519) {
+    ASSERT_FALSE(result);  // an Ed25519 signature covers the artifact, not its digest
+    EXPECT_NE(result.error().message().find("only the artifact's digest"), std::string::npos);
+    return;
+  }
+  ASSERT_TRUE(result) << result.error().message();
+  EXPECT_TRUE(result->valid) << result->reason;
+  digest[0] ^= 1;
+  expect_invalid(must(verify_bundle(bundle, Artifact::digest_only(digest), key_.public_der)),
+                 "the artifact given by digest has digest");
+}
+
+TEST_P(VerifyTest, DigestOfTheWrongLengthIsAnError) {
+  Bundle bundle = testing::dsse_bundle(key_, "text/plain", kArtifact);
+  auto result = verify_bundle(bundle, Artifact::digest_only(Bytes(20, 1)), key_.public_der);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(result.error().message().find("has 20 bytes"), std::string::npos);
+}
+
+TEST_P(VerifyTest, IntotoSubjectMatchingTheArtifactsSha256IsValid) {
+  Bundle bundle = testing::dsse_bundle(key_, kIntotoPayloadType,
+                                       testing::statement_for("artifact.txt", kArtifact));
+  Verdict verdict = verify(bundle, Artifact::digest_only(crypto::sha256(kArtifact)));
+  EXPECT_TRUE(verdict.valid) << verdict.reason;
+  expect_invalid(verify(bundle, Artifact::digest_only(crypto::sha256(to_bytes("other")))),
+                 "matches neither the DSSE payload nor any of the 1 in-toto subjects");
 }
 
 // --- verifications that cannot be carried out ---
