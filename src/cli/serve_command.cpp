@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "core/secret_bytes.h"
 #include "host/server/api_server.h"
 
 namespace ensign::cli {
@@ -71,8 +72,13 @@ class StopOnSignal {
   std::thread waiter_;
 };
 
+// Every request's bearer token passes through SecretBytes: from a locked heap it costs no
+// mlock/munlock pair.
+constexpr std::size_t kServerSecureHeapSize = 256 * 1024;
+
 Status run_serve(Context& context, ServeOptions& options) {
   ENSIGN_CHECK(parse_listen(options.listen, options.config));
+  init_secure_heap(kServerSecureHeapSize, 32);
   if (!options.database.empty()) {
     ::setenv("ENSIGN_DB", options.database.c_str(), 1);
   }

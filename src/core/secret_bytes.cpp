@@ -65,4 +65,12 @@ void SecretBytes::release() {
   locked_ = false;
 }
 
+bool init_secure_heap(std::size_t size, std::size_t minimum_allocation) {
+  int made = CRYPTO_secure_malloc_init(size, minimum_allocation);
+  if (made == 2) {  // the heap exists but its pages are not locked
+    CRYPTO_secure_malloc_done();
+  }
+  return made == 1;
+}
+
 }  // namespace ensign

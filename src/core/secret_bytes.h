@@ -48,4 +48,10 @@ class SecretBytes {
   bool locked_ = false;  // true when we mlock'ed the pages ourselves
 };
 
+// init_secure_heap creates OpenSSL's secure heap of `size` bytes (a power of two), from which
+// every SecretBytes is then taken: locked, guarded pages, with no system call per secret. Returns
+// true only when the pages are locked; when they cannot be, it takes the heap down again, so
+// each SecretBytes goes on locking its own pages.
+bool init_secure_heap(std::size_t size, std::size_t minimum_allocation);
+
 }  // namespace ensign

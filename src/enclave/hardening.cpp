@@ -11,6 +11,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/secret_bytes.h"
 #include "enclave/protocol/messages.h"
 
 namespace ensign::enclave {
@@ -58,7 +59,7 @@ Status check_socket(int fd) {
 }
 
 bool init_secure_heap() {
-  return CRYPTO_secure_malloc_init(kSecureHeapSize, kSecureHeapMinimumAllocation) == 1;
+  return ensign::init_secure_heap(kSecureHeapSize, kSecureHeapMinimumAllocation);
 }
 
 Result<std::uint32_t> restrict_process() {

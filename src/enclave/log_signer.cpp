@@ -70,10 +70,16 @@ Result<std::pair<Bytes, Bytes>> LogSigner::seal_and_sign(LogState state, EVP_PKE
   ENSIGN_TRY(sealed, platform_.seal(tee::SealPurpose::kLogState, kLogObjectId,
                                     SecretBytes::copy_of(encoded)));
   log::Checkpoint checkpoint{state.origin, state.range.size(), state.range.root(), {}};
-  ENSIGN_TRY(note, log::sign_checkpoint(checkpoint, state.origin, key));
+  ENSIGN_TRY(note, log::sign_checkpoint(checkpoint, state.origin, key, note_key_id()));
   state_blob_digest_ = crypto::sha256(sealed);
   state_ = std::move(state);
   return std::pair{std::move(sealed), to_bytes(note)};
+}
+
+log::NoteKeyId LogSigner::note_key_id() const {
+  log::NoteKeyId id{};
+  std::copy_n(key_spki_digest_.begin(), id.size(), id.begin());  // log::note_key_id's rule
+  return id;
 }
 
 Result<protocol::CreateLogReply> LogSigner::create(const protocol::CreateLogRequest& request) {

@@ -17,6 +17,7 @@
 #include "enclave/keyring.h"
 #include "enclave/log_state.h"
 #include "enclave/protocol/messages.h"
+#include "log/signed_note.h"
 #include "tee/platform.h"
 
 namespace ensign::enclave {
@@ -47,6 +48,8 @@ class LogSigner {
   Result<LogState> state(ByteView sealed);
   // seal_and_sign seals `state` and signs its checkpoint, remembering both.
   Result<std::pair<Bytes, Bytes>> seal_and_sign(LogState state, EVP_PKEY* key);
+  // note_key_id is the log key's signed-note key ID, from the kept digest of its public key.
+  log::NoteKeyId note_key_id() const;
   // sign_item signs one item and returns its signature and log entry.
   Result<protocol::SignedItem> sign_item(const protocol::SignItem& item, UnixTime time);
 

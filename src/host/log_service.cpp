@@ -30,6 +30,7 @@ struct BatchProofs {
   std::uint64_t tree_size = 0;
   Bytes root_hash;
   std::vector<std::vector<Bytes>> proofs;
+  Bytes log_public_key;
 };
 
 }  // namespace
@@ -61,7 +62,6 @@ Result<store::LogHead> LogService::head() {
 }
 
 Result<std::vector<LoggedSignature>> LogService::sign(std::vector<protocol::SignItem> items) {
-  ENSIGN_CHECK(head());
   BatchProofs batch;
   auto make = [&](const store::LogHead& head,
                   const log::NodeReader& nodes) -> Result<store::LogAppend> {
@@ -106,24 +106,32 @@ Result<std::vector<LoggedSignature>> LogService::sign(std::vector<protocol::Sign
     batch.items = std::move(reply.items);
     batch.tree_size = range.size();
     batch.root_hash = range.root();
+    batch.log_public_key = head.public_key;
     return append;
   };
-  ENSIGN_TRY(stored, store_.append_log(make));
+  auto appended = store_.append_log(make);
+  if (!appended && appended.error().code() == ErrorCode::kNotFound) {
+    // The first batch: make the log, then append to it.
+    ENSIGN_CHECK(head());
+    appended = store_.append_log(make);
+  }
+  ENSIGN_TRY(stored, std::move(appended));
   std::vector<LoggedSignature> logged;
+  Bytes log_id = crypto::sha256(batch.log_public_key);
   for (std::size_t i = 0; i < batch.items.size(); ++i) {
     auto kind = items[i].input == protocol::SignInput::kDsse ? log::EntryKind::kDsse
                                                              : log::EntryKind::kHashedRekord;
     logged.push_back({std::move(batch.items[i].signature), std::move(stored.entries[i]),
                       std::string(log::entry_kind_name(kind)), stored.first_index + i, batch.tree_size, batch.root_hash,
-                      std::move(batch.proofs[i]), stored.checkpoint});
+                      std::move(batch.proofs[i]), stored.checkpoint, log_id});
   }
   return logged;
 }
 
-formats::TlogEntry LogService::tlog_entry(const LoggedSignature& logged, ByteView log_public_key) {
+formats::TlogEntry LogService::tlog_entry(const LoggedSignature& logged) {
   formats::TlogEntry entry;
   entry.log_index = logged.index;
-  entry.log_id = crypto::sha256(log_public_key);
+  entry.log_id = logged.log_id;
   entry.kind = logged.kind;
   entry.version = "0.0.2";
   entry.canonicalized_body = to_bytes(logged.entry);

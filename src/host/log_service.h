@@ -26,6 +26,7 @@ struct LoggedSignature {
   Bytes root_hash;
   std::vector<Bytes> proof;      // inclusion proof of `index` in the tree of `tree_size`
   std::string checkpoint;        // the enclave's signed checkpoint of that tree
+  Bytes log_id;                  // SHA-256 of the log key's DER SPKI
 };
 
 class LogService {
@@ -43,7 +44,7 @@ class LogService {
   Result<std::vector<LoggedSignature>> sign(std::vector<enclave::protocol::SignItem> items);
 
   // tlog_entry returns the Sigstore bundle tlog entry of a logged signature.
-  static formats::TlogEntry tlog_entry(const LoggedSignature& logged, ByteView log_public_key);
+  static formats::TlogEntry tlog_entry(const LoggedSignature& logged);
 
  private:
   store::Store& store_;

@@ -39,15 +39,20 @@ BatchStats SignBatcher::stats() const {
   return stats_;
 }
 
-std::vector<SignBatcher::Pending> SignBatcher::take_batch() {
+std::vector<SignBatcher::Pending> SignBatcher::take_batch(bool after_batch) {
   std::unique_lock lock(mutex_);
-  queued_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-  if (queue_.empty()) {
-    return {};
+  if (!after_batch || queue_.empty()) {
+    // Idle: wait for a first item, then up to max_wait for the callers that come with it.
+    queued_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) {
+      return {};
+    }
+    auto deadline = std::chrono::steady_clock::now() + max_wait_;
+    queued_.wait_until(lock, deadline,
+                       [this] { return stopping_ || queue_.size() >= max_items_; });
   }
-  auto deadline = std::chrono::steady_clock::now() + max_wait_;
-  queued_.wait_until(lock, deadline,
-                     [this] { return stopping_ || queue_.size() >= max_items_; });
+  // Items that queued while the last batch was being signed go at once: they have waited
+  // already, and waiting again would leave the enclave idle under load.
   std::size_t count = std::min(queue_.size(), max_items_);
   std::vector<Pending> batch;
   batch.reserve(count);
@@ -59,8 +64,8 @@ std::vector<SignBatcher::Pending> SignBatcher::take_batch() {
 }
 
 void SignBatcher::run() {
-  for (;;) {
-    std::vector<Pending> batch = take_batch();
+  for (bool after_batch = false;; after_batch = true) {
+    std::vector<Pending> batch = take_batch(after_batch);
     if (batch.empty()) {
       return;
     }

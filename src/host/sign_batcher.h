@@ -1,8 +1,9 @@
 // sign_batcher.h: SignBatcher puts the sign requests of concurrent callers into shared batches,
 // so the enclave signs, logs and checkpoints many signatures at once and the store makes them
-// durable with one commit. A batch goes when it holds `max_items` or when its first item has
-// waited `max_wait`; while a batch is in the enclave the next one fills, so under load batches
-// grow by themselves and an idle service answers after at most max_wait.
+// durable with one commit. While a batch is in the enclave the next one fills, and it goes as soon
+// as the worker is free (at most `max_items` at a time), so under load batches grow by themselves
+// and the enclave is never left waiting. An idle worker that gets a first item waits up to
+// `max_wait` (or until `max_items` are queued) for the callers that come with it.
 #pragma once
 
 #include <chrono>
@@ -54,8 +55,9 @@ class SignBatcher {
   };
 
   void run();
-  // take_batch waits for the next batch; empty when stopping with nothing queued.
-  std::vector<Pending> take_batch();
+  // take_batch waits for the next batch; empty when stopping with nothing queued. Right after a
+  // batch (`after_batch`), what is queued goes at once.
+  std::vector<Pending> take_batch(bool after_batch);
 
   BatchSigner sign_;
   std::size_t max_items_;

@@ -83,9 +83,9 @@ Result<Checkpoint> parse_checkpoint_text(std::string_view text) {
 }
 
 Result<std::string> sign_checkpoint(const Checkpoint& checkpoint, std::string_view key_name,
-                                    EVP_PKEY* key) {
+                                    EVP_PKEY* key, std::optional<NoteKeyId> key_id) {
   ENSIGN_TRY(text, checkpoint_text(checkpoint));
-  return sign_note(text, key_name, key);
+  return sign_note(text, key_name, key, key_id);
 }
 
 Result<Checkpoint> verify_checkpoint(std::string_view note, std::string_view key_name,

@@ -30,9 +30,10 @@ Result<std::string> checkpoint_text(const Checkpoint& checkpoint);
 // parse_checkpoint_text reads what checkpoint_text writes, and nothing else.
 Result<Checkpoint> parse_checkpoint_text(std::string_view text);
 
-// sign_checkpoint returns the checkpoint signed by the P-256 log key as `key_name`.
+// sign_checkpoint returns the checkpoint signed by the P-256 log key as `key_name` (`key_id` as
+// sign_note takes it).
 Result<std::string> sign_checkpoint(const Checkpoint& checkpoint, std::string_view key_name,
-                                    EVP_PKEY* key);
+                                    EVP_PKEY* key, std::optional<NoteKeyId> key_id = std::nullopt);
 
 // verify_checkpoint opens a signed checkpoint with the log key and reads it.
 Result<Checkpoint> verify_checkpoint(std::string_view note, std::string_view key_name,

@@ -102,15 +102,18 @@ NoteKeyId note_key_id(ByteView public_key_der) {
   return id;
 }
 
-Result<std::string> sign_note(std::string_view text, std::string_view key_name, EVP_PKEY* key) {
+Result<std::string> sign_note(std::string_view text, std::string_view key_name, EVP_PKEY* key,
+                              std::optional<NoteKeyId> key_id) {
   if (!is_valid_name(key_name)) {
     return bad_note("the key name is empty or holds a space, a '+' or a newline");
   }
-  ENSIGN_TRY(public_der, crypto::public_key_to_der(key));
+  if (!key_id) {
+    ENSIGN_TRY(public_der, crypto::public_key_to_der(key));
+    key_id = note_key_id(public_der);
+  }
   ENSIGN_TRY(signature,
              crypto::sign_message(key, crypto::KeyAlgorithm::kEcdsaP256, as_bytes(text)));
-  return format_signed_note(
-      {std::string(text), {{std::string(key_name), note_key_id(public_der), signature}}});
+  return format_signed_note({std::string(text), {{std::string(key_name), *key_id, signature}}});
 }
 
 Result<std::string> open_note(std::string_view note, std::string_view key_name,

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -47,8 +48,11 @@ Result<std::string> format_signed_note(const SignedNote& note);
 // note_key_id returns SHA-256(public_key_der)[:4].
 NoteKeyId note_key_id(ByteView public_key_der);
 
-// sign_note returns `text` signed by the P-256 `key` as `key_name`.
-Result<std::string> sign_note(std::string_view text, std::string_view key_name, EVP_PKEY* key);
+// sign_note returns `text` signed by the P-256 `key` as `key_name`. `key_id` is the key's
+// note_key_id when the caller keeps it (encoding the public key for it costs more than the
+// signature); without it, sign_note works it out.
+Result<std::string> sign_note(std::string_view text, std::string_view key_name, EVP_PKEY* key,
+                              std::optional<NoteKeyId> key_id = std::nullopt);
 
 // open_note verifies the signature line of `key_name` with the key's ID and returns the text.
 // Lines of other signers are ignored; fails with InvalidArgument when there is no such line or

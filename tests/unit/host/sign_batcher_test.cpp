@@ -101,5 +101,36 @@ TEST(SignBatcherTest, ALoneCallerWaitsAtMostTheBatchWait) {
   EXPECT_LT(waited, std::chrono::seconds(5));
 }
 
+TEST(SignBatcherTest, ItemsQueuedDuringABatchGoWithoutWaitingAgain) {
+  // The first batch is held in the signer until released; an item queued meanwhile must go as
+  // soon as that batch is done, not after another max_wait.
+  const auto max_wait = std::chrono::milliseconds(400);
+  std::atomic<bool> entered = false;
+  std::atomic<bool> released = false;
+  BatchSigner signer = [&](std::vector<SignItem> items) -> Result<std::vector<LoggedSignature>> {
+    entered = true;
+    while (!released) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return std::vector<LoggedSignature>(items.size());
+  };
+  SignBatcher batcher(signer, 64, max_wait);
+  std::thread first([&] { EXPECT_TRUE(batcher.sign(item_with("first"))); });
+  while (!entered) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  std::chrono::steady_clock::time_point second_done;
+  std::thread second([&] {
+    EXPECT_TRUE(batcher.sign(item_with("second")));
+    second_done = std::chrono::steady_clock::now();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // "second" is queued by now
+  auto release_time = std::chrono::steady_clock::now();
+  released = true;
+  first.join();
+  second.join();
+  EXPECT_LT(second_done - release_time, max_wait / 2);
+}
+
 }  // namespace
 }  // namespace ensign::host
