@@ -131,7 +131,8 @@ void add_serve_command(CLI::App& app, Context& context, int& exit_code) {
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   command->add_option("--batch-wait-us", options->batch_wait_us,
-                      "Longest a signature waits for its batch to fill, in microseconds")
+                      "Longest an idle signer waits for a batch to fill, in microseconds (under load, "
+                      "batches go as soon as the last one is done)")
       ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
   command->callback([&context, &exit_code, options] {
