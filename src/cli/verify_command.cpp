@@ -9,6 +9,7 @@
 #include "core/file.h"
 #include "crypto/hash.h"
 #include "crypto/keys.h"
+#include "enclave/protocol/messages.h"
 #include "formats/api_requests.h"
 #include "host/bundle_check.h"
 #include "host/key_view.h"
@@ -121,6 +122,9 @@ Result<nlohmann::json> run_remote_verify(RemoteClient& remote, const VerifyOptio
     return fail(ErrorCode::kInvalidArgument,
                 "--sim-root is for verifying here; in remote mode (ENSIGN_URL) ensignd checks key "
                 "attestations against its installation's platform root");
+  }
+  if (!enclave::protocol::is_valid_key_id(options.key)) {
+    return fail(ErrorCode::kInvalidArgument, "'" + options.key + "' is not a key name");
   }
   formats::VerifyRequest request;
   ENSIGN_TRY(measurement, expected_measurement(options));

@@ -1,6 +1,7 @@
 #include "formats/api_requests.h"
 
 #include <charconv>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "formats/json_reader.h"
@@ -21,6 +22,31 @@ Result<bool> optional_bool(const ObjectReader& reader, std::string_view key, boo
 
 Result<ObjectReader> read_body(const nlohmann::json& document) {
   return ObjectReader::of(document, "request");
+}
+
+// ArtifactMember is a body's "digest" or "message" member: what sign and verify requests name
+// the artifact by.
+struct ArtifactMember {
+  bool is_digest = false;
+  Bytes data;
+};
+
+// artifact_member reads the body's digest or message (a caller refuses both at once first);
+// nothing when it has neither.
+Result<std::optional<ArtifactMember>> artifact_member(const ObjectReader& reader) {
+  if (reader.has("digest")) {
+    ENSIGN_TRY(digest, reader.base64("digest"));
+    return std::optional<ArtifactMember>({true, std::move(digest)});
+  }
+  if (reader.has("message")) {
+    ENSIGN_TRY(message, reader.base64("message", true));
+    return std::optional<ArtifactMember>({false, std::move(message)});
+  }
+  return std::optional<ArtifactMember>();
+}
+
+void add_artifact_member(nlohmann::json& body, bool is_digest, ByteView data) {
+  body[is_digest ? "digest" : "message"] = base64_encode(data);
 }
 
 }  // namespace
@@ -58,14 +84,10 @@ Result<SignRequest> decode_sign_request(std::string_view body) {
   SignRequest request;
   ENSIGN_TRY(key_attestation, optional_bool(reader, "keyAttestation", true));
   request.key_attestation = key_attestation;
-  if (reader.has("digest")) {
-    ENSIGN_TRY(digest, reader.base64("digest"));
-    request.input = SignRequest::Input::kDigest;
-    request.data = std::move(digest);
-  } else if (reader.has("message")) {
-    ENSIGN_TRY(message, reader.base64("message", true));
-    request.input = SignRequest::Input::kMessage;
-    request.data = std::move(message);
+  ENSIGN_TRY(artifact, artifact_member(reader));
+  if (artifact) {
+    request.input = artifact->is_digest ? SignRequest::Input::kDigest : SignRequest::Input::kMessage;
+    request.data = std::move(artifact->data);
   } else {
     ENSIGN_TRY(dsse, reader.object("dsse"));
     ENSIGN_CHECK(dsse.only({"payloadType", "payload"}));
@@ -82,10 +104,8 @@ std::string encode_sign_request(const SignRequest& request) {
   nlohmann::json body;
   switch (request.input) {
     case SignRequest::Input::kDigest:
-      body["digest"] = base64_encode(request.data);
-      break;
     case SignRequest::Input::kMessage:
-      body["message"] = base64_encode(request.data);
+      add_artifact_member(body, request.input == SignRequest::Input::kDigest, request.data);
       break;
     case SignRequest::Input::kDsse:
       body["dsse"] = {{"payloadType", request.payload_type},
@@ -109,14 +129,11 @@ Result<VerifyRequest> decode_verify_request(std::string_view body) {
   ENSIGN_TRY(bundle_value, reader.required("bundle"));
   ENSIGN_TRY(bundle, bundle_from_json(*bundle_value, reader.member_path("bundle")));
   request.bundle = std::move(bundle);
-  if (reader.has("digest")) {
-    ENSIGN_TRY(digest, reader.base64("digest"));
-    request.artifact = VerifyRequest::Artifact::kDigest;
-    request.data = std::move(digest);
-  } else if (reader.has("message")) {
-    ENSIGN_TRY(message, reader.base64("message", true));
-    request.artifact = VerifyRequest::Artifact::kMessage;
-    request.data = std::move(message);
+  ENSIGN_TRY(artifact, artifact_member(reader));
+  if (artifact) {
+    request.artifact = artifact->is_digest ? VerifyRequest::Artifact::kDigest
+                                           : VerifyRequest::Artifact::kMessage;
+    request.data = std::move(artifact->data);
   }
   ENSIGN_TRY(require_attestation, optional_bool(reader, "requireAttestation", false));
   request.require_attestation = require_attestation;
@@ -138,10 +155,8 @@ std::string encode_verify_request(const VerifyRequest& request) {
     case VerifyRequest::Artifact::kNone:
       break;
     case VerifyRequest::Artifact::kDigest:
-      body["digest"] = base64_encode(request.data);
-      break;
     case VerifyRequest::Artifact::kMessage:
-      body["message"] = base64_encode(request.data);
+      add_artifact_member(body, request.artifact == VerifyRequest::Artifact::kDigest, request.data);
       break;
   }
   if (request.require_attestation) {
