@@ -27,7 +27,8 @@ class LoggedSigner {
       enclave::protocol::SignRequest request{
           created_.sealed_key, state_, static_cast<std::uint64_t>(now_unix()),
           {items.begin() + static_cast<std::ptrdiff_t>(first),
-           items.begin() + static_cast<std::ptrdiff_t>(last)}};
+           items.begin() + static_cast<std::ptrdiff_t>(last)},
+          {}};
       ENSIGN_TRY(reply, enclave_->sign(request));
       state_ = std::move(reply.sealed_log_state);
     }

@@ -49,26 +49,48 @@ Result<EVP_PKEY*> LogSigner::log_key(ByteView sealed) {
   return key_.get();
 }
 
-Result<LogState> LogSigner::state(ByteView sealed) {
+Result<LogState> LogSigner::state(ByteView sealed, const std::vector<Bytes>& consistency_proof) {
   Bytes digest = crypto::sha256(sealed);
-  if (!state_blob_digest_.empty()) {
-    // Once this enclave has moved the log on, only its newest state continues it: an older one
-    // would sign a second tree of a size already signed (a fork).
-    if (digest != state_blob_digest_) {
-      return fail(ErrorCode::kFailedPrecondition,
-                  "the log state is not the newest this enclave made (stale or forked)");
-    }
+  if (!state_blob_digest_.empty() && digest == state_blob_digest_) {
     return state_;
   }
   ENSIGN_TRY(bytes, platform_.unseal(tee::SealPurpose::kLogState, kLogObjectId, sealed));
-  ENSIGN_TRY(decoded, decode_log_state(bytes.view()));
-  return decoded;
+  ENSIGN_TRY(offered, decode_log_state(bytes.view()));
+  if (state_blob_digest_.empty()) {
+    return offered;
+  }
+  // Once this enclave has moved the log on, it continues only a tree that extends the newest one
+  // it signed (another enclave process on the same store moved it on since): an older or
+  // diverging state would sign a second tree of a size already signed (a fork).
+  if (offered.origin != state_.origin || offered.log_key_digest != state_.log_key_digest) {
+    return fail(ErrorCode::kInvalidArgument, "the log state belongs to another log");
+  }
+  std::uint64_t newest = state_.range.size();
+  if (offered.range.size() < newest) {
+    return fail(ErrorCode::kFailedPrecondition,
+                "the log state (" + std::to_string(offered.range.size()) +
+                    " entries) is older than the newest this enclave made (" +
+                    std::to_string(newest) + " entries): stale or forked");
+  }
+  if (newest > 0) {
+    auto extends = log::verify_consistency(
+        newest, offered.range.size(), state_.range.root(), offered.range.root(), consistency_proof);
+    if (!extends) {
+      return fail(ErrorCode::kFailedPrecondition,
+                  "the log state does not extend the newest tree this enclave signed (" +
+                      std::to_string(newest) +
+                      " entries), stale or forked: " + extends.error().message());
+    }
+  }
+  offered.last_time = std::max(offered.last_time, state_.last_time);
+  return offered;
 }
 
 Result<std::pair<Bytes, Bytes>> LogSigner::seal_and_sign(LogState state, EVP_PKEY* key) {
   Bytes encoded = encode_log_state(state);
-  ENSIGN_TRY(sealed, platform_.seal(tee::SealPurpose::kLogState, kLogObjectId,
-                                    SecretBytes::copy_of(encoded)));
+  ENSIGN_TRY(
+      sealed,
+      platform_.seal(tee::SealPurpose::kLogState, kLogObjectId, SecretBytes::copy_of(encoded)));
   log::Checkpoint checkpoint{state.origin, state.range.size(), state.range.root(), {}};
   ENSIGN_TRY(note, log::sign_checkpoint(checkpoint, state.origin, key, note_key_id()));
   state_blob_digest_ = crypto::sha256(sealed);
@@ -83,14 +105,17 @@ log::NoteKeyId LogSigner::note_key_id() const {
 }
 
 Result<protocol::CreateLogReply> LogSigner::create(const protocol::CreateLogRequest& request) {
-  ENSIGN_TRY(pair, generate_sealed_key(platform_, crypto::KeyAlgorithm::kEcdsaP256,
-                                       tee::SealPurpose::kLogKey, kLogObjectId));
+  ENSIGN_TRY(
+      pair,
+      generate_sealed_key(
+          platform_, crypto::KeyAlgorithm::kEcdsaP256, tee::SealPurpose::kLogKey, kLogObjectId));
   LogState empty{request.origin, crypto::sha256(pair.public_key), {}, 0};
   key_blob_digest_ = crypto::sha256(pair.sealed_key);
   key_spki_digest_ = empty.log_key_digest;
   key_ = std::move(pair.key);
   ENSIGN_TRY(sealed_and_signed, seal_and_sign(std::move(empty), key_.get()));
-  return protocol::CreateLogReply{std::move(pair.public_key), std::move(pair.sealed_key),
+  return protocol::CreateLogReply{std::move(pair.public_key),
+                                  std::move(pair.sealed_key),
                                   std::move(pair.key_attestation),
                                   std::move(sealed_and_signed.first),
                                   std::move(sealed_and_signed.second)};
@@ -99,8 +124,8 @@ Result<protocol::CreateLogReply> LogSigner::create(const protocol::CreateLogRequ
 Result<protocol::SignedItem> LogSigner::sign_item(const protocol::SignItem& item, UnixTime time) {
   Result<Bytes> signature = fail(ErrorCode::kInternal, "unsigned");
   if (item.input == protocol::SignInput::kDsse) {
-    signature = keyring_.sign(item, protocol::SignInput::kMessage,
-                              formats::dsse_pae(item.payload_type, item.data));
+    signature = keyring_.sign(
+        item, protocol::SignInput::kMessage, formats::dsse_pae(item.payload_type, item.data));
   } else {
     signature = keyring_.sign(item, item.input, item.data);
   }
@@ -126,7 +151,7 @@ Result<protocol::SignedItem> LogSigner::sign_item(const protocol::SignItem& item
 
 Result<protocol::SignReply> LogSigner::sign(const protocol::SignRequest& request) {
   ENSIGN_TRY(key, log_key(request.sealed_log_key));
-  ENSIGN_TRY(current, state(request.sealed_log_state));
+  ENSIGN_TRY(current, state(request.sealed_log_state, request.consistency_proof));
   if (current.log_key_digest != key_spki_digest_) {
     return fail(ErrorCode::kInvalidArgument, "the log state belongs to another log key");
   }

@@ -5,10 +5,12 @@
 // releases the signatures, together with their entries and the checkpoint. There is no other way
 // to get a signature out of the enclave, so every signature it ever released is in the log.
 //
-// Within one enclave process only the newest state continues the log. What the host can still do
-// is restart the enclave and offer an older sealed state, which forks the log: two checkpoints of
-// one size with different roots, which an auditor who kept a checkpoint detects with a
-// consistency proof. A monotonic counter (a TPM NV counter) would stop it; there is none yet.
+// Within one enclave process only the newest state, or a state whose tree the host proves (by an
+// RFC 9162 consistency proof) to extend the newest tree this enclave signed, continues the log:
+// that is how a server's enclave goes on after a local `ensign sign` or a second server on the
+// same database appended. What the host can still do is restart the enclave and offer an older
+// sealed state, which forks the log: two checkpoints of one size with different roots, which an
+// auditor who kept a checkpoint detects with a consistency proof. A monotonic counter (a TPM NV counter) would stop it; there is none yet.
 #pragma once
 
 #include "core/openssl_handles.h"
@@ -43,9 +45,10 @@ class LogSigner {
  private:
   // log_key returns the log key sealed in `sealed`, unsealing it once per blob.
   Result<EVP_PKEY*> log_key(ByteView sealed);
-  // state returns the log state sealed in `sealed`: the first time, unsealed; after that only the
-  // state this signer made last is accepted (FailedPrecondition otherwise).
-  Result<LogState> state(ByteView sealed);
+  // state returns the log state sealed in `sealed`: the first time, unsealed; after that the
+  // state this signer made last, or one that `consistency_proof` shows extends it
+  // (FailedPrecondition otherwise).
+  Result<LogState> state(ByteView sealed, const std::vector<Bytes>& consistency_proof);
   // seal_and_sign seals `state` and signs its checkpoint, remembering both.
   Result<std::pair<Bytes, Bytes>> seal_and_sign(LogState state, EVP_PKEY* key);
   // note_key_id is the log key's signed-note key ID, from the kept digest of its public key.

@@ -19,7 +19,7 @@ Status warm_up_log(tee::Platform& platform, Keyring& keyring,
                    const protocol::GenerateKeyReply& key) {
   LogSigner signer(platform, keyring);
   ENSIGN_TRY(log, signer.create({"warm-up"}));
-  protocol::SignRequest request{log.sealed_key, log.sealed_log_state, 1, {}};
+  protocol::SignRequest request{log.sealed_key, log.sealed_log_state, 1, {}, {}};
   request.items.push_back({"warm-up", 1, crypto::KeyAlgorithm::kEcdsaP256, key.sealed_key,
                            key.public_key, "warm-up", protocol::SignInput::kDsse, "text/plain",
                            to_bytes("warm-up")});

@@ -34,7 +34,8 @@ class SpawnFileActions {
 }  // namespace
 
 Result<std::string> default_enclave_path() {
-  if (const char* configured = std::getenv("ENSIGN_ENCLAVE"); configured != nullptr && *configured) {
+  if (const char* configured = std::getenv("ENSIGN_ENCLAVE");
+      configured != nullptr && *configured) {
     if (::access(configured, X_OK) != 0) {
       return fail(ErrorCode::kNotFound,
                   std::string(configured) + " (from ENSIGN_ENCLAVE): not an executable file");
@@ -70,8 +71,8 @@ Result<std::unique_ptr<EnclaveClient>> EnclaveClient::start(const EnclaveLaunch&
   posix_spawn_file_actions_adddup2(actions.get(), enclave_end, protocol::kEnclaveSocketFd);
   posix_spawn_file_actions_addclosefrom_np(actions.get(), protocol::kEnclaveSocketFd + 1);
 
-  std::vector<std::string> arguments = {launch.enclave_path, "--platform", launch.platform,
-                                        "--state-dir", launch.state_dir};
+  std::vector<std::string> arguments = {
+      launch.enclave_path, "--platform", launch.platform, "--state-dir", launch.state_dir};
   if (!launch.tcti.empty()) {
     arguments.insert(arguments.end(), {"--tcti", launch.tcti});
   }
@@ -89,8 +90,8 @@ Result<std::unique_ptr<EnclaveClient>> EnclaveClient::start(const EnclaveLaunch&
   char* empty_environment[] = {nullptr};
 
   pid_t pid = 0;
-  int spawn_error = ::posix_spawn(&pid, launch.enclave_path.c_str(), actions.get(), nullptr,
-                                  argv.data(), empty_environment);
+  int spawn_error = ::posix_spawn(
+      &pid, launch.enclave_path.c_str(), actions.get(), nullptr, argv.data(), empty_environment);
   ::close(enclave_end);
   if (spawn_error != 0) {
     ::close(host_end);
@@ -166,9 +167,9 @@ Result<protocol::Message> EnclaveClient::receive(std::uint32_t request_id) {
     return fail(ErrorCode::kFailedPrecondition, "ensign-enclave: " + error->message);
   }
   if (envelope.request_id != request_id) {
-    return fail(ErrorCode::kInternal, "enclave replied to request " +
-                                          std::to_string(envelope.request_id) + ", expected " +
-                                          std::to_string(request_id));
+    return fail(ErrorCode::kInternal,
+                "enclave replied to request " + std::to_string(envelope.request_id) +
+                    ", expected " + std::to_string(request_id));
   }
   if (auto* error = std::get_if<protocol::ErrorReply>(&envelope.message)) {
     return fail(error->code, "enclave: " + error->message);
@@ -198,7 +199,11 @@ Result<protocol::GenerateKeyReply> EnclaveClient::generate_key(
 }
 
 Result<protocol::SignReply> EnclaveClient::sign(const protocol::SignRequest& request) {
-  return call<protocol::SignReply>(request);
+  auto reply = call<protocol::SignReply>(request);
+  if (reply) {
+    signed_log_size_ = static_cast<std::int64_t>(reply->first_index + reply->items.size());
+  }
+  return reply;
 }
 
 Result<protocol::EvidenceReply> EnclaveClient::evidence(const protocol::EvidenceRequest& request) {
@@ -215,7 +220,19 @@ Result<protocol::AppraiseReply> EnclaveClient::appraise(const protocol::Appraise
 
 Result<protocol::CreateLogReply> EnclaveClient::create_log(
     const protocol::CreateLogRequest& request) {
-  return call<protocol::CreateLogReply>(request);
+  auto reply = call<protocol::CreateLogReply>(request);
+  if (reply) {
+    signed_log_size_ = 0;
+  }
+  return reply;
+}
+
+std::optional<std::uint64_t> EnclaveClient::signed_log_size() const {
+  std::int64_t size = signed_log_size_;
+  if (size < 0) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint64_t>(size);
 }
 
 }  // namespace ensign::host

@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <atomic>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +62,11 @@ class EnclaveClient {
   Result<enclave::protocol::CreateLogReply> create_log(
       const enclave::protocol::CreateLogRequest& request);
 
+  // signed_log_size is the size of the newest tree this enclave signed a checkpoint of (by a
+  // Sign or CreateLog reply), or nullopt before the first. A Sign request on another state must
+  // prove that state extends this tree (enclave::protocol::SignRequest::consistency_proof).
+  std::optional<std::uint64_t> signed_log_size() const;
+
  private:
   EnclaveClient(pid_t pid, int fd) : pid_(pid), fd_(fd), channel_(fd) {}
 
@@ -81,6 +88,7 @@ class EnclaveClient {
   std::mutex mutex_;  // held from a request's send until its reply is read
   std::uint32_t next_request_id_ = 1;
   bool reaped_ = false;
+  std::atomic<std::int64_t> signed_log_size_{-1};
 };
 
 }  // namespace ensign::host

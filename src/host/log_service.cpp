@@ -42,13 +42,19 @@ Result<store::LogHead> LogService::head() {
   }
   ENSIGN_TRY(origin, new_origin());
   ENSIGN_TRY(created, enclave_.create_log({origin}));
-  ENSIGN_TRY(checkpoint, log::verify_checkpoint(as_string_view(created.checkpoint), origin,
-                                                created.public_key));
+  ENSIGN_TRY(
+      checkpoint,
+      log::verify_checkpoint(as_string_view(created.checkpoint), origin, created.public_key));
   if (checkpoint.size != 0 || checkpoint.root_hash != log::empty_root()) {
     return fail(ErrorCode::kInternal, "the enclave's new log is not empty");
   }
-  store::LogHead head{origin, created.public_key, created.sealed_key, created.key_attestation,
-                      0, created.sealed_log_state, as_string(created.checkpoint)};
+  store::LogHead head{origin,
+                      created.public_key,
+                      created.sealed_key,
+                      created.key_attestation,
+                      0,
+                      created.sealed_log_state,
+                      as_string(created.checkpoint)};
   auto stored = store_.create_log(head);
   if (!stored && stored.error().code() == ErrorCode::kAlreadyExists) {
     // Another process made the log first: use that one.
@@ -61,18 +67,36 @@ Result<store::LogHead> LogService::head() {
   return head;
 }
 
+Result<std::vector<Bytes>> LogService::extension_proof(std::uint64_t stored_size,
+                                                       const log::NodeReader& nodes) {
+  auto signed_size = enclave_.signed_log_size();
+  if (!signed_size || *signed_size == stored_size || *signed_size == 0) {
+    return std::vector<Bytes>{};  // its own state, or a first state (the empty tree extends)
+  }
+  if (*signed_size > stored_size) {
+    return fail(ErrorCode::kFailedPrecondition,
+                "the enclave signed a tree of " + std::to_string(*signed_size) +
+                    " entries but the store holds " + std::to_string(stored_size) +
+                    " (a batch's commit failed); restart to continue from the stored log");
+  }
+  return log::consistency_proof(*signed_size, stored_size, nodes);
+}
+
 Result<std::vector<LoggedSignature>> LogService::sign(std::vector<protocol::SignItem> items) {
   BatchProofs batch;
   auto make = [&](const store::LogHead& head,
                   const log::NodeReader& nodes) -> Result<store::LogAppend> {
-    protocol::SignRequest request{head.sealed_key, head.sealed_state,
-                                  static_cast<std::uint64_t>(now_unix()), items};
+    protocol::SignRequest request{
+        head.sealed_key, head.sealed_state, static_cast<std::uint64_t>(now_unix()), items, {}};
+    ENSIGN_TRY(extension, extension_proof(head.size, nodes));
+    request.consistency_proof = std::move(extension);
     ENSIGN_TRY(reply, enclave_.sign(request));
     if (reply.items.size() != items.size() || reply.first_index != head.size) {
       return fail(ErrorCode::kInternal, "the enclave answered another batch than it was asked");
     }
-    ENSIGN_TRY(checkpoint, log::verify_checkpoint(as_string_view(reply.checkpoint), head.origin,
-                                                  head.public_key));
+    ENSIGN_TRY(
+        checkpoint,
+        log::verify_checkpoint(as_string_view(reply.checkpoint), head.origin, head.public_key));
     // The tree the host stores must be the one the enclave signed: rebuild its new nodes from
     // the stored right edge and the new leaves, and compare roots.
     log::NodeMap map;
@@ -121,9 +145,15 @@ Result<std::vector<LoggedSignature>> LogService::sign(std::vector<protocol::Sign
   for (std::size_t i = 0; i < batch.items.size(); ++i) {
     auto kind = items[i].input == protocol::SignInput::kDsse ? log::EntryKind::kDsse
                                                              : log::EntryKind::kHashedRekord;
-    logged.push_back({std::move(batch.items[i].signature), std::move(stored.entries[i]),
-                      std::string(log::entry_kind_name(kind)), stored.first_index + i, batch.tree_size, batch.root_hash,
-                      std::move(batch.proofs[i]), stored.checkpoint, log_id});
+    logged.push_back({std::move(batch.items[i].signature),
+                      std::move(stored.entries[i]),
+                      std::string(log::entry_kind_name(kind)),
+                      stored.first_index + i,
+                      batch.tree_size,
+                      batch.root_hash,
+                      std::move(batch.proofs[i]),
+                      stored.checkpoint,
+                      log_id});
   }
   return logged;
 }

@@ -13,6 +13,7 @@
 #include "formats/bundle.h"
 #include "host/enclave_client.h"
 #include "host/store/store.h"
+#include "log/proofs.h"
 
 namespace ensign::host {
 
@@ -47,6 +48,12 @@ class LogService {
   static formats::TlogEntry tlog_entry(const LoggedSignature& logged);
 
  private:
+  // extension_proof is the consistency proof from the newest tree the enclave signed to the
+  // stored tree of `stored_size` leaves (empty when they are one tree): another process may have
+  // appended since. Fails when the enclave is ahead of the store (a commit failed).
+  Result<std::vector<Bytes>> extension_proof(std::uint64_t stored_size,
+                                             const log::NodeReader& nodes);
+
   store::Store& store_;
   EnclaveClient& enclave_;
 };

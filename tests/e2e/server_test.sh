@@ -91,6 +91,13 @@ ENSIGN_TOKEN=$ed_token expect_exit 0 "$ensign" verify --key edkey --bundle app.e
 ENSIGN_TOKEN=$ed_token expect_exit 1 "$ensign" verify --key edkey --bundle app.ed.sigstore.json tampered.tar.gz
 expect_stderr "does not match the bundle's messageDigest"
 unset ENSIGN_URL ENSIGN_CA_CERT ENSIGN_TOKEN
+# A local signature on the same store moves the log on behind the server's enclave: the server
+# continues from the stored log, proving to its enclave that it extends the tree it signed.
+expect_exit 0 "$ensign" sign --key release --bundle app.local.sigstore.json app.tar.gz
+ENSIGN_URL=$url ENSIGN_CA_CERT=$ca ENSIGN_TOKEN=$release_token \
+  expect_exit 0 "$ensign" sign --key release --bundle app.after.sigstore.json app.tar.gz
+expect_exit 0 "$ensign" log verify
+pass
 # The bundle verifies locally and with openssl.
 expect_exit 0 "$ensign" verify --key release --bundle app.tar.gz.sigstore.json app.tar.gz
 expect_exit 0 "$ensign" verify --key release --bundle statement.json.sigstore.json statement.json

@@ -42,7 +42,7 @@ class TestLog {
   // request returns a Sign request for `items` continuing the newest state.
   enclave::protocol::SignRequest request(std::vector<enclave::protocol::SignItem> items) const {
     return {created_.sealed_key, state_, static_cast<std::uint64_t>(now_unix()),
-            std::move(items)};
+            std::move(items), {}};
   }
 
   // advance takes the state a reply made.

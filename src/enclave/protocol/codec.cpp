@@ -265,11 +265,19 @@ void describe(V& v, SignItem& m) {
   v.bytes(m.data, kMaxSignMessageSize, "data");
 }
 
+// A list of Bytes is a list of Merkle tree hashes.
+template <typename V>
+void describe(V& v, Bytes& hash) {
+  v.bytes(hash, kLogHashSize, "hash");
+}
+
 template <typename V>
 void describe(V& v, SignRequest& m) {
   v.bytes(m.sealed_log_key, kMaxSealedBlobSize, "sealed_log_key");
   v.bytes(m.sealed_log_state, kMaxSealedBlobSize, "sealed_log_state");
   v.u64(m.time, "time");
+  // Before the items: the last item's data is the body's last field, which a decoder lends.
+  v.list(m.consistency_proof, kMaxConsistencyProofSize, "consistency_proof");
   v.list(m.items, kMaxSignBatchSize, "items");
 }
 
@@ -408,6 +416,11 @@ std::string validate(const SignRequest& m) {
   for (std::size_t index = 0; index < m.items.size(); ++index) {
     if (auto problem = validate_item(m.items[index]); !problem.empty()) {
       return "item " + std::to_string(index) + ": " + problem;
+    }
+  }
+  for (const auto& hash : m.consistency_proof) {
+    if (hash.size() != kLogHashSize) {
+      return "each consistency_proof hash must be " + std::to_string(kLogHashSize) + " bytes";
     }
   }
   return {};

@@ -37,7 +37,9 @@ inline constexpr std::size_t kMaxErrorMessageSize = 1024;
 inline constexpr std::size_t kMaxTextSize = 256;
 // Ed25519 signs whole messages, so a Sign request may carry the message itself.
 inline constexpr std::size_t kMaxSignMessageSize = 4 * 1024 * 1024;
-inline constexpr std::size_t kMaxFrameBodySize = kMaxSignMessageSize + 16 * 1024;
+// The largest body is a Sign request of one whole message: its sealed blobs, key, texts and a
+// longest consistency proof (4 KiB) fit in the 24 KiB beside the message.
+inline constexpr std::size_t kMaxFrameBodySize = kMaxSignMessageSize + 24 * 1024;
 inline constexpr std::size_t kReportDataSize = 64;
 inline constexpr std::size_t kMaxPublicKeySize = 1024;
 inline constexpr std::size_t kMaxMeasurementSize = 64;
@@ -53,6 +55,9 @@ inline constexpr std::size_t kMaxSignBatchSize = 64;
 inline constexpr std::size_t kMaxLogOriginSize = 255;
 inline constexpr std::size_t kMaxLogEntrySize = 4096;
 inline constexpr std::size_t kMaxCheckpointSize = 16 * 1024;
+// A consistency proof between two trees of at most 2^64 leaves has at most 2 * 64 hashes.
+inline constexpr std::size_t kMaxConsistencyProofSize = 128;
+inline constexpr std::size_t kLogHashSize = 32;
 inline constexpr std::size_t kMaxRequesterSize = 128;
 
 enum class MessageType : std::uint16_t {
@@ -130,11 +135,20 @@ struct SignItem {
 // includes them. The log's state (its origin, size, right edge and last time) travels sealed:
 // the host keeps it, the enclave alone can make or read it. time is the host's clock (Unix
 // seconds); the enclave never logs a time before the last one it logged.
+//
+// When another enclave process (a local `ensign sign`, a second server on the same database)
+// moved the log on since this enclave's last reply, the state is not the one this enclave made:
+// the host then proves with consistency_proof that the state's tree extends the tree this enclave
+// signed last, and the enclave continues from it only if that proof holds (no fork).
 struct SignRequest {
   Bytes sealed_log_key;    // bytes, <= kMaxSealedBlobSize, from CreateLogReply
   Bytes sealed_log_state;  // bytes, <= kMaxSealedBlobSize, from the last reply
   std::uint64_t time = 0;  // u64
   std::vector<SignItem> items;  // u32 count (1..kMaxSignBatchSize), then each item's fields
+  // On the wire before items: u32 count (<= kMaxConsistencyProofSize), kLogHashSize-byte hashes.
+  // The RFC 9162 proof from this enclave's last signed tree to the state's tree; empty when the
+  // state is its own.
+  std::vector<Bytes> consistency_proof;
 };
 
 struct SignedItem {

@@ -173,18 +173,49 @@ TEST_F(DispatcherTest, EverySignatureComesWithItsEntryAndASignedCheckpoint) {
   }
 }
 
-TEST_F(DispatcherTest, OnlyTheNewestLogStateContinuesTheLog) {
+TEST_F(DispatcherTest, OnlyTheNewestLogStateOrAProvenExtensionContinuesTheLog) {
   auto log = create_log();
   auto generated = generate(KeyAlgorithm::kEcdsaP256);
   auto item = test::sign_item(generated, KeyAlgorithm::kEcdsaP256, SignInput::kMessage,
                               to_bytes("x"));
-  test::TestLog stale = log;
   ASSERT_TRUE(std::holds_alternative<protocol::SignReply>(sign(log, {item}).message));
-  expect_error(sign(stale, {item}), ErrorCode::kFailedPrecondition, "not the newest");
+  test::TestLog stale = log;
+  test::TestLog fork = log;
+  auto first = std::get<protocol::SignReply>(sign(log, {item}).message);
+  expect_error(sign(stale, {item}), ErrorCode::kFailedPrecondition, "older than the newest");
 
   auto tampered = log.request({item});
   tampered.sealed_log_state[tampered.sealed_log_state.size() - 2] ^= 1;
-  expect_error(call(8, tampered), ErrorCode::kFailedPrecondition, "not the newest");
+  expect_error(call(8, tampered), ErrorCode::kDataLoss, "log-state");
+
+  // Another enclave process moves the log on (2 -> 3 entries); this one continues from there
+  // only with the proof that the tree of 3 extends the tree of 2 it signed last.
+  Dispatcher other{platform_wrapper_, kHardening, logger_};
+  Bytes frame = protocol::encode_frame(3, log.request({item})).value();
+  Bytes answer = other.handle(Bytes(frame.begin() + 4, frame.end()));
+  auto moved_on = protocol::decode_body(ByteView(answer).subspan(4)).value();
+  auto second = std::get<protocol::SignReply>(moved_on.message);
+  log.advance(second);
+  auto unproven = log.request({item});
+  expect_error(call(9, unproven), ErrorCode::kFailedPrecondition, "does not extend");
+  // The proof from the tree of 2 to the tree of 3 is leaf 2's hash (RFC 9162 section 2.1.4).
+  auto proven = log.request({item});
+  proven.consistency_proof = {log::leaf_hash(second.items[0].entry)};
+  auto continued = call(10, proven);
+  ASSERT_TRUE(std::holds_alternative<protocol::SignReply>(continued.message));
+  EXPECT_EQ(std::get<protocol::SignReply>(continued.message).first_index, 3u);
+
+  // A state of the newest size (4) with another root is a fork, whatever the proof.
+  Dispatcher forker{platform_wrapper_, kHardening, logger_};
+  frame = protocol::encode_frame(4, fork.request({item, item, item})).value();
+  answer = forker.handle(Bytes(frame.begin() + 4, frame.end()));
+  fork.advance(std::get<protocol::SignReply>(protocol::decode_body(ByteView(answer).subspan(4))
+                                                 .value()
+                                                 .message));
+  auto forked = fork.request({item});
+  expect_error(call(11, forked), ErrorCode::kFailedPrecondition, "does not extend");
+  forked.consistency_proof = {log::leaf_hash(first.items[0].entry)};
+  expect_error(call(12, forked), ErrorCode::kFailedPrecondition, "does not extend");
 }
 
 TEST_F(DispatcherTest, ATamperedOrForeignLogStateIsRefusedByAFreshEnclave) {

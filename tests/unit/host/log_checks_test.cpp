@@ -27,7 +27,7 @@ class LogChecksTest : public LogFixture {
     auto reply =
         (*restarted)
             ->sign(
-                {head().sealed_key, sealed_state, static_cast<std::uint64_t>(now_unix()), items});
+                {head().sealed_key, sealed_state, static_cast<std::uint64_t>(now_unix()), items, {}});
     EXPECT_TRUE(reply) << reply.error().message();
     return reply ? as_string(reply->checkpoint) : "";
   }

@@ -103,7 +103,11 @@ std::vector<Field> fields_of(const SignRequest& m) {
   std::vector<Field> fields = {
       bytes_field("sealed_log_key", m.sealed_log_key, kMaxSealedBlobSize),
       bytes_field("sealed_log_state", m.sealed_log_state, kMaxSealedBlobSize),
-      u64_field("time", m.time)};
+      u64_field("time", m.time),
+      u32_field("consistency_proof", static_cast<std::uint32_t>(m.consistency_proof.size()))};
+  for (const auto& hash : m.consistency_proof) {
+    fields.push_back(bytes_field("hash", hash, kLogHashSize));
+  }
   append_list(fields, m.items);
   return fields;
 }
@@ -252,7 +256,7 @@ GenerateKeyReply generate_key_reply() {
 }
 // sign_request makes a Sign request of one item.
 SignRequest sign_request(SignItem item) {
-  return {filler(180, 20), filler(150, 21), 1796601600, {std::move(item)}};
+  return {filler(180, 20), filler(150, 21), 1796601600, {std::move(item)}, {}};
 }
 SignRequest sign_digest_request(KeyAlgorithm algorithm) {
   std::size_t size = algorithm == KeyAlgorithm::kEcdsaP384 ? 48 : 32;
@@ -356,7 +360,8 @@ std::vector<Sample> boundary_samples() {
        10,
        SignRequest{{0x01}, {0x02}, 0,
                    {SignItem{"k", 1, KeyAlgorithm::kEcdsaP256, {0x01}, {0x30}, "r",
-                             SignInput::kMessage, "", {}}}}},
+                             SignInput::kMessage, "", {}}},
+                   {}}},
       {"sign_request_full",
        10,
        SignRequest{filler(kMaxSealedBlobSize, 33),
@@ -365,13 +370,15 @@ std::vector<Sample> boundary_samples() {
                    {SignItem{key_id_of(kMaxKeyIdSize), 0xffffffff, KeyAlgorithm::kEd25519,
                              filler(kMaxSealedBlobSize, 6), filler(kMaxPublicKeySize, 35),
                              printable(kMaxRequesterSize), SignInput::kDsse,
-                             printable(kMaxTextSize), filler(kMaxSignMessageSize, 7)}}}},
+                             printable(kMaxTextSize), filler(kMaxSignMessageSize, 7)}},
+                   std::vector<Bytes>(kMaxConsistencyProofSize, filler(kLogHashSize, 36))}},
       {"sign_request_most_items",
        10,
        SignRequest{{0x01}, {0x02}, 5,
                    std::vector<SignItem>(kMaxSignBatchSize,
                                          SignItem{"k", 1, KeyAlgorithm::kEd25519, {0x01}, {0x30},
-                                                  "r", SignInput::kMessage, "", {0x05}})}},
+                                                  "r", SignInput::kMessage, "", {0x05}}),
+                   {}}},
       {"sign_reply_small", 11, SignReply{{{{0x00}, {0x01}}}, 0, {0x02}, {0x03}}},
       {"sign_reply_full",
        11,
