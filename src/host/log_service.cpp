@@ -86,10 +86,10 @@ Result<std::vector<LoggedSignature>> LogService::sign(std::vector<protocol::Sign
   BatchProofs batch;
   auto make = [&](const store::LogHead& head,
                   const log::NodeReader& nodes) -> Result<store::LogAppend> {
-    protocol::SignRequest request{
-        head.sealed_key, head.sealed_state, static_cast<std::uint64_t>(now_unix()), items, {}};
     ENSIGN_TRY(extension, extension_proof(head.size, nodes));
-    request.consistency_proof = std::move(extension);
+    protocol::SignRequest request{head.sealed_key, head.sealed_state,
+                                  static_cast<std::uint64_t>(now_unix()), items,
+                                  std::move(extension)};
     ENSIGN_TRY(reply, enclave_.sign(request));
     if (reply.items.size() != items.size() || reply.first_index != head.size) {
       return fail(ErrorCode::kInternal, "the enclave answered another batch than it was asked");
