@@ -351,6 +351,11 @@ Result<PostgresConnection> PostgresConnection::open(std::string_view url) {
   return PostgresConnection(std::move(target), std::move(handle));
 }
 
+Result<PostgresConnection> PostgresConnection::another() const {
+  ENSIGN_TRY(handle, connect(target_));
+  return PostgresConnection(target_, std::move(handle));
+}
+
 Status PostgresConnection::reconnect_if_lost() {
   if (!handle_->connection.is_open()) {
     ENSIGN_TRY(handle, connect(target_));
@@ -365,23 +370,36 @@ Status PostgresConnection::in_write_transaction(const PostgresFunction& body) {
   // SERIALIZABLE snapshot would be taken before the lock was granted, and be stale.
   static const std::string kTakeWriteLock =
       "SELECT pg_advisory_xact_lock(" + std::to_string(kApplicationId) + ", 0)";
-  ENSIGN_CHECK(reconnect_if_lost());
-  std::string_view step = "cannot begin a write transaction";
-  try {
-    pqxx::work transaction(handle_->connection);
-    transaction.exec(kTakeWriteLock);
-    step = "cannot commit";
-    PostgresSession session(transaction, target_.name);
-    Status status = body(session);
-    if (!status) {
-      transaction.abort();
-      return status;
+  constexpr std::string_view kBeginStep = "cannot begin a write transaction";
+  constexpr std::string_view kCommitStep = "cannot commit";
+  for (bool retried = false;; retried = true) {
+    ENSIGN_CHECK(reconnect_if_lost());
+    std::string_view step = kBeginStep;
+    try {
+      pqxx::work transaction(handle_->connection);
+      transaction.exec(kTakeWriteLock);
+      step = kCommitStep;
+      PostgresSession session(transaction, target_.name);
+      Status status = body(session);
+      if (!status) {
+        transaction.abort();
+        return status;
+      }
+      transaction.commit();
+      return {};
+    } catch (const pqxx::broken_connection&) {
+      // A connection the server ended while it sat idle (a restart, an idle timeout) is found
+      // out only by using it. Beginning again on a new one is safe while `body` has not run: it
+      // may have had the enclave sign, which must not happen twice.
+      if (retried || step == kCommitStep) {
+        return fail(current_postgres_error(target_.name, step));
+      }
+      ENSIGN_TRY(handle, connect(target_));
+      handle_ = std::move(handle);
+    } catch (...) {
+      return fail(current_postgres_error(target_.name, step));
     }
-    transaction.commit();
-  } catch (...) {
-    return fail(current_postgres_error(target_.name, step));
   }
-  return {};
 }
 
 Status PostgresConnection::in_read(const PostgresFunction& body) {

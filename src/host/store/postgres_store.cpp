@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "host/store/internal/connection_pool.h"
 #include "host/store/internal/postgres_connection.h"
 #include "host/store/internal/postgres_schema.h"
 #include "host/store/internal/sql_store.h"
@@ -9,18 +10,26 @@
 namespace ensign::host::store::internal {
 namespace {
 
-// PostgresStore is the SqlStore on one PostgreSQL connection.
+// PostgresStore is the SqlStore on PostgreSQL connections: one writes; the others read beside
+// it, so that reads wait neither for a signing batch's write nor for each other's round trips.
 class PostgresStore final : public SqlStore {
  public:
-  explicit PostgresStore(PostgresConnection connection)
-      : SqlStore(connection.path()), connection_(std::move(connection)) {}
+  PostgresStore(PostgresConnection connection, PostgresConnection reader)
+      : SqlStore(connection.path()),
+        connection_(std::move(connection)),
+        readers_(
+            std::move(reader), kMaxReadingConnections, [this] { return connection_.another(); }) {}
 
  private:
   Status in_write_transaction(const SessionFunction& body) override {
     return connection_.in_write_transaction(body);
   }
 
-  Status in_read(const SessionFunction& body) override { return connection_.in_read(body); }
+  Status in_read(const SessionFunction& body) override {
+    return readers_.with([&body](PostgresConnection& reader) { return reader.in_read(body); });
+  }
+
+  bool reads_beside_writes() const override { return true; }
 
   Result<int> read_schema_version() override {
     return run_returning([this](const SessionFunction& body) { return in_read(body); },
@@ -28,6 +37,7 @@ class PostgresStore final : public SqlStore {
   }
 
   PostgresConnection connection_;
+  ConnectionPool<PostgresConnection> readers_;
 };
 
 }  // namespace
@@ -45,7 +55,9 @@ Result<std::unique_ptr<Store>> open_postgres(std::string_view url, OpenMode mode
   // migrate_postgres, so its objects can be checked after it.
   ENSIGN_CHECK(migrate_postgres(connection));
   ENSIGN_CHECK(run_returning(read, check_postgres_objects));
-  return std::unique_ptr<Store>(std::make_unique<PostgresStore>(std::move(connection)));
+  ENSIGN_TRY(reader, connection.another());
+  return std::unique_ptr<Store>(
+      std::make_unique<PostgresStore>(std::move(connection), std::move(reader)));
 }
 
 }  // namespace ensign::host::store::internal

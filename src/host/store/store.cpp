@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/file.h"
+#include "host/store/internal/connection_pool.h"
 #include "host/store/internal/database.h"
 #include "host/store/internal/schema.h"
 #include "host/store/internal/sql_store.h"
@@ -83,20 +84,34 @@ Status prepare_file(const std::string& path, OpenMode mode) {
               path + ": cannot stat: " + std::generic_category().message(errno));
 }
 
-// SqliteStore is the SqlStore on two SQLite connections: one writes, in transactions that begin
-// IMMEDIATE (taking the file's write lock up front); the other, query-only, reads beside it, as
-// write-ahead logging allows, so reads never wait for a write in progress.
+// open_reader opens a query-only connection to the database file at `path`.
+Result<Database> open_reader(const std::string& path) {
+  ENSIGN_TRY(reader, Database::open(path));
+  ENSIGN_CHECK(reader.execute("PRAGMA query_only = ON; PRAGMA cell_size_check = ON",
+                              "cannot configure the reading connection"));
+  return reader;
+}
+
+// SqliteStore is the SqlStore on SQLite connections: one writes, in transactions that begin
+// IMMEDIATE (taking the file's write lock up front); query-only ones read beside it, as
+// write-ahead logging allows, so reads never wait for a write in progress or for each other.
 class SqliteStore final : public internal::SqlStore {
  public:
   SqliteStore(Database database, Database reader)
-      : SqlStore(database.path()), database_(std::move(database)), reader_(std::move(reader)) {}
+      : SqlStore(database.path()),
+        database_(std::move(database)),
+        readers_(std::move(reader), internal::kMaxReadingConnections, [path = database_.path()] {
+          return open_reader(path);
+        }) {}
 
  private:
   Status in_write_transaction(const internal::SessionFunction& body) override {
     return internal::in_transaction(database_, [&]() { return body(database_); });
   }
 
-  Status in_read(const internal::SessionFunction& body) override { return body(reader_); }
+  Status in_read(const internal::SessionFunction& body) override {
+    return readers_.with([&body](Database& reader) { return body(reader); });
+  }
 
   bool reads_beside_writes() const override { return true; }
 
@@ -106,7 +121,7 @@ class SqliteStore final : public internal::SqlStore {
   }
 
   Database database_;
-  Database reader_;
+  internal::ConnectionPool<Database> readers_;
 };
 
 }  // namespace
@@ -134,9 +149,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenMode mod
   if (!up_to_date) {
     ENSIGN_CHECK(internal::check_objects(database));
   }
-  ENSIGN_TRY(reader, Database::open(path));
-  ENSIGN_CHECK(reader.execute("PRAGMA query_only = ON; PRAGMA cell_size_check = ON",
-                              "cannot configure the reading connection"));
+  ENSIGN_TRY(reader, open_reader(path));
   return std::unique_ptr<Store>(
       std::make_unique<SqliteStore>(std::move(database), std::move(reader)));
 }

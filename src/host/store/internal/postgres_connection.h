@@ -59,6 +59,9 @@ class PostgresConnection {
   // (never the password) when the server cannot be reached or refuses the login.
   static Result<PostgresConnection> open(std::string_view url);
 
+  // another opens a second connection to the same database, with the same settings.
+  [[nodiscard]] Result<PostgresConnection> another() const;
+
   // in_write_transaction and in_read first connect again when the server has ended the
   // connection since the last call (a restart, an idle timeout), failing as open does.
   //

@@ -4,6 +4,7 @@
 // version.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -15,6 +16,9 @@
 #include "host/store/store.h"
 
 namespace ensign::host::store::internal {
+
+// kMaxReadingConnections bounds the connections a store reads on beside its writing one.
+inline constexpr std::size_t kMaxReadingConnections = 8;
 
 // SessionFunction is the body a backend runs on its session.
 using SessionFunction = std::function<Status(const Session&)>;
@@ -61,13 +65,13 @@ class SqlStore : public Store {
   // read_schema_version returns the applied migration count.
   virtual Result<int> read_schema_version() = 0;
 
-  // reads_beside_writes tells whether in_read runs on a connection of its own, so that a read
-  // need not wait for a write in progress (a signing batch holds its write through the enclave's
-  // work and the commit).
+  // reads_beside_writes tells whether in_read runs on connections of its own, one per concurrent
+  // read (a ConnectionPool), so that a read need not wait for a write in progress (a signing
+  // batch holds its write through the enclave's work and the commit) nor for other reads.
   virtual bool reads_beside_writes() const { return false; }
 
  private:
-  // write and read run `function(session)` (returning a Status or Result) under mutex_ through
+  // write and read run `function(session)` (returning a Status or Result) through
   // in_write_transaction / in_read, and return its result or their error.
   template <typename Function>
   auto write(Function&& function) {
@@ -79,7 +83,10 @@ class SqlStore : public Store {
   }
   template <typename Function>
   auto call(bool writes, Function&& function) {
-    std::lock_guard lock(writes || !reads_beside_writes() ? write_mutex_ : read_mutex_);
+    std::unique_lock lock(write_mutex_, std::defer_lock);
+    if (writes || !reads_beside_writes()) {
+      lock.lock();
+    }
     auto run = [this, writes](const SessionFunction& body) {
       return writes ? in_write_transaction(body) : in_read(body);
     };
@@ -87,10 +94,9 @@ class SqlStore : public Store {
   }
 
   std::string path_;
-  // Each connection runs one call at a time: writes (and reads, unless the backend reads on a
-  // connection of its own) under write_mutex_, reads beside writes under read_mutex_.
+  // The writing connection runs one call at a time: writes, and reads unless the backend reads
+  // beside writes on connections of its own.
   std::mutex write_mutex_;
-  std::mutex read_mutex_;
 };
 
 }  // namespace ensign::host::store::internal

@@ -179,7 +179,10 @@ TEST_F(PostgresStoreTest, ConnectionEndedByTheServerIsReconnected) {
   }
   auto second = (*opened)->get_key("release");
   EXPECT_TRUE(second) << second.error().message();
-  EXPECT_TRUE((*opened)->add_key_version(sample_version("release", 2), "alice"));
+  // Reads and writes are on connections of their own: the writing one is found ended only now,
+  // as its transaction begins, which begins again on a new connection.
+  auto written = (*opened)->add_key_version(sample_version("release", 2), "alice");
+  EXPECT_TRUE(written) << written.error().message();
 }
 
 }  // namespace

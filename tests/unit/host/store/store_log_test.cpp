@@ -3,6 +3,10 @@
 // every refusal storing nothing.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
+#include <vector>
+
 #include "host/store/store.h"
 #include "unit/host/store/store_backends.h"
 #include "unit/host/store/store_test_support.h"
@@ -109,6 +113,31 @@ TEST_P(StoreLogTest, MakeSeesTheHeadAndTheStoredNodes) {
   });
   ASSERT_TRUE(appended) << appended.error().message();
   EXPECT_EQ(appended->first_index, 1U);
+}
+
+// A signing batch holds its write through the enclave's work and the commit; the API's reads
+// (tokens, keys, proofs) go on beside it, several at once, and see what was committed before it.
+TEST_P(StoreLogTest, ReadsGoOnBesideAWriteInProgressAndEachOther) {
+  ASSERT_TRUE(store_->create_log(sample_log_head()));
+  append_entries({"first"});
+  constexpr int kReaders = 4;
+  auto appended = store_->append_log([&](const LogHead& head, const log::NodeReader&) {
+    std::vector<std::future<Result<std::vector<LogEntryRow>>>> reads;
+    for (int i = 0; i < kReaders; ++i) {
+      reads.push_back(
+          std::async(std::launch::async, [this] { return store_->log_entries(0, 10); }));
+    }
+    for (auto& read : reads) {
+      // Were reads queued behind the write, none would be done before it commits.
+      EXPECT_EQ(read.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    }
+    for (auto& read : reads) {
+      auto entries = read.get();
+      EXPECT_TRUE(entries && entries->size() == 1) << (entries ? "" : entries.error().message());
+    }
+    return Result<LogAppend>(next_batch(head, {"second"}));
+  });
+  ASSERT_TRUE(appended) << appended.error().message();
 }
 
 TEST_P(StoreLogTest, FindsLeavesAndNodesByHash) {
