@@ -357,7 +357,17 @@ Result<PostgresConnection> PostgresConnection::another() const {
 }
 
 Status PostgresConnection::reconnect_if_lost() {
-  if (!handle_->connection.is_open()) {
+  bool lost = !handle_->connection.is_open();
+  if (!lost) {
+    // get_notifs reads what the server sent the idle connection without waiting: an ended
+    // connection (a restart, pg_terminate_backend) is found here, before a query meets it.
+    try {
+      handle_->connection.get_notifs();
+    } catch (const pqxx::broken_connection&) {
+      lost = true;
+    }
+  }
+  if (lost) {
     ENSIGN_TRY(handle, connect(target_));
     handle_ = std::move(handle);
   }
