@@ -367,10 +367,12 @@ Status PostgresConnection::reconnect_if_lost() {
       lost = true;
     }
   }
-  if (lost) {
-    ENSIGN_TRY(handle, connect(target_));
-    handle_ = std::move(handle);
-  }
+  return lost ? reconnect() : Status{};
+}
+
+Status PostgresConnection::reconnect() {
+  ENSIGN_TRY(handle, connect(target_));
+  handle_ = std::move(handle);
   return {};
 }
 
@@ -398,14 +400,13 @@ Status PostgresConnection::in_write_transaction(const PostgresFunction& body) {
       transaction.commit();
       return {};
     } catch (const pqxx::broken_connection&) {
-      // A connection the server ended while it sat idle (a restart, an idle timeout) is found
-      // out only by using it. Beginning again on a new one is safe while `body` has not run: it
-      // may have had the enclave sign, which must not happen twice.
+      // The server ended the connection after reconnect_if_lost looked. Beginning again on a
+      // new one is safe while `body` has not run: it may have had the enclave sign, which must
+      // not happen twice.
       if (retried || step == kCommitStep) {
         return fail(current_postgres_error(target_.name, step));
       }
-      ENSIGN_TRY(handle, connect(target_));
-      handle_ = std::move(handle);
+      ENSIGN_CHECK(reconnect());
     } catch (...) {
       return fail(current_postgres_error(target_.name, step));
     }

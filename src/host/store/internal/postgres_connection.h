@@ -59,7 +59,8 @@ class PostgresConnection {
   // (never the password) when the server cannot be reached or refuses the login.
   static Result<PostgresConnection> open(std::string_view url);
 
-  // another opens a second connection to the same database, with the same settings.
+  // another opens a second connection to the same database, with the same settings. It reads
+  // only target_, which never changes, so it may run beside this connection's own calls.
   [[nodiscard]] Result<PostgresConnection> another() const;
 
   // in_write_transaction and in_read first connect again when the server has ended the
@@ -92,6 +93,7 @@ class PostgresConnection {
   // connect opens a connection to `target` with the session's settings.
   static Result<std::unique_ptr<Handle>> connect(const PostgresTarget& target);
   Status reconnect_if_lost();
+  Status reconnect();  // replaces the connection with a new one to target_
 
   PostgresTarget target_;
   std::unique_ptr<Handle> handle_;
